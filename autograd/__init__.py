@@ -1,0 +1,29 @@
+"""A small scalar autograd engine: Values that remember, and backward() that walks back.
+
+    from autograd import Value
+    a, b = Value(2.0, "a"), Value(-3.0, "b")
+    loss = (a * b).relu() + a.exp()
+    loss.backward()          # a.grad and b.grad now hold d(loss)/da and d(loss)/db
+"""
+
+from autograd.check import GradcheckError, GradcheckReport, gradcheck
+from autograd.context import is_grad_enabled, no_grad, scope
+from autograd.fused import dot
+from autograd.graph import topological_order
+from autograd.value import Value, as_value, zero_grad
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "GradcheckError",
+    "GradcheckReport",
+    "Value",
+    "as_value",
+    "dot",
+    "gradcheck",
+    "is_grad_enabled",
+    "no_grad",
+    "scope",
+    "topological_order",
+    "zero_grad",
+]

@@ -1,0 +1,46 @@
+"""Walking a graph of Values without recursion.
+
+A graph of a million nodes would overflow Python's recursion limit (about 1,000
+frames) if we walked it the way micrograd does, so we keep our own stack.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from autograd.value import Value
+
+
+def topological_order(root: Value, leaves: bool = True) -> list[Value]:
+    """Every node reachable from `root`, each one after all the nodes it was computed from.
+
+    So `root` comes last, and reading the list backwards visits a node only when
+    every node that used it has been visited: exactly what backpropagation needs.
+    With `leaves=False` the nodes with no inputs (weights, constants) are left out;
+    backward() does not need to visit them, their parents fill in their grads.
+
+    This is a depth-first search with an explicit stack. A node is appended only when
+    we come back to it after all its inputs (the `True` marker), never when it is
+    first pushed: that is what keeps a node reached along two paths in the right place.
+    """
+    order: list[Value] = []
+    seen: set[int] = set()  # id() of the nodes already expanded
+    stack: list[tuple[Value, bool]] = [(root, False)]
+    while stack:
+        node, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(node)
+            continue
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.append((node, True))
+        # Push in reverse so that the first input is expanded first: a fixed order.
+        for child in reversed(node._children):
+            if id(child) not in seen and (leaves or child._children):
+                stack.append((child, False))
+    if not leaves and not root._children:
+        return []
+    return order
+
