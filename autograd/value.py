@@ -50,7 +50,8 @@ class Value:
         _op: str = "",
     ) -> None:
         # Results of operations are already floats; only user input needs checking.
-        self.data = data if type(data) is float else _checked_float(data)
+        # A float is checked too when it is NaN (NaN != NaN): Value(float("nan")) must fail.
+        self.data = data if type(data) is float and data == data else _checked_float(data)
         self.grad = 0.0
         self.label = label
         self._children = _children
