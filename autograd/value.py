@@ -122,7 +122,15 @@ class Value:
             raise ValueError(f"({x!r}) ** {k!r}: a negative number has no real non-integer power")
         if x == 0.0 and k < 0.0:
             raise ZeroDivisionError(f"0.0 ** {k!r}: division by zero (is a denominator 0?)")
-        return _result(x**k, (self,), (k * x ** (k - 1.0),), f"**{k:g}")
+        if x == 0.0 and 0.0 < k < 1.0:
+            raise ZeroDivisionError(
+                f"0.0 ** {k!r}: the slope k * x**(k-1) is infinite at 0; "
+                f"keep the base away from 0, e.g. (x + 1e-12) ** {k!r}"
+            )
+        # x ** 0 is the constant 1, slope 0: without this case the power rule would
+        # compute 0 * 0.0 ** -1.0 at x = 0, a division by zero.
+        slope = k * x ** (k - 1.0) if k != 0.0 else 0.0
+        return _result(x**k, (self,), (slope,), f"**{k:g}")
 
     # ------------------------------------------------------------------ built from the above
 
