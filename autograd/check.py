@@ -9,6 +9,7 @@ smooth functions. It plays the role of torch.autograd.gradcheck, without PyTorch
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -80,6 +81,8 @@ def gradcheck(
         analytic = leaves[i].grad
         error = abs(analytic - numeric)
         ratio = error / (atol + rtol * abs(numeric))
+        if ratio != ratio:  # NaN (a NaN gradient, or inf - inf): never a pass
+            ratio = math.inf
         if ratio > worst_ratio:
             worst_ratio = ratio
             worst = GradcheckReport(True, len(points), i, labels[i], analytic, numeric, error)
