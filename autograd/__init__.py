@@ -1,9 +1,9 @@
 """A small scalar autograd engine: Values that remember, and backward() that walks back.
 
-    from autograd import Value
-    a, b = Value(2.0, "a"), Value(-3.0, "b")
-    loss = (a * b).relu() + a.exp()
-    loss.backward()          # a.grad and b.grad now hold d(loss)/da and d(loss)/db
+from autograd import Value
+a, b = Value(2.0, "a"), Value(-3.0, "b")
+loss = (a * b).relu() + a.exp()
+loss.backward()          # a.grad and b.grad now hold d(loss)/da and d(loss)/db
 """
 
 from autograd.check import GradcheckError, GradcheckReport, gradcheck

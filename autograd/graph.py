@@ -25,22 +25,21 @@ def topological_order(root: Value, leaves: bool = True) -> list[Value]:
     first pushed: that is what keeps a node reached along two paths in the right place.
     """
     order: list[Value] = []
-    seen: set[int] = set()  # id() of the nodes already expanded
+    seen: set[Value] = set()  # nodes already expanded (a Value hashes by identity)
     stack: list[tuple[Value, bool]] = [(root, False)]
     while stack:
         node, inputs_done = stack.pop()
         if inputs_done:
             order.append(node)
             continue
-        if id(node) in seen:
+        if node in seen:
             continue
-        seen.add(id(node))
+        seen.add(node)
         stack.append((node, True))
         # Push in reverse so that the first input is expanded first: a fixed order.
         for child in reversed(node._children):
-            if id(child) not in seen and (leaves or child._children):
+            if (leaves or child._children) and child not in seen:
                 stack.append((child, False))
     if not leaves and not root._children:
         return []
     return order
-

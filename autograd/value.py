@@ -98,9 +98,7 @@ class Value:
     def relu(self) -> Value:
         # max(0, x): slope 1 where x > 0, else 0 (at exactly 0 too, as in the lesson)
         positive = self.data > 0.0
-        return _result(
-            self.data if positive else 0.0, (self,), (1.0 if positive else 0.0,), "relu"
-        )
+        return _result(self.data if positive else 0.0, (self,), (1.0 if positive else 0.0,), "relu")
 
     # ------------------------------------------------------------------ the extra node
 

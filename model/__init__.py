@@ -1,0 +1,32 @@
+"""The course's mini-LLM: one model, its weights as plain lists, and two ways to train it.
+
+- manual_loss_and_grads: forward on floats, then the handwritten 7-step backward;
+- autograd_loss_and_grads: the same forward built from Values, then backward().
+"""
+
+from model.autodiff import autograd_loss_and_grads
+from model.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
+from model.data import VOCAB, decode, encode, examples, load_names
+from model.manual import manual_loss_and_grads
+from model.params import Config, count_params, init_params
+from model.sample import generate
+from model.train import TrainResult, train
+
+__all__ = [
+    "VOCAB",
+    "Checkpoint",
+    "Config",
+    "TrainResult",
+    "autograd_loss_and_grads",
+    "count_params",
+    "decode",
+    "encode",
+    "examples",
+    "generate",
+    "init_params",
+    "load_checkpoint",
+    "load_names",
+    "manual_loss_and_grads",
+    "save_checkpoint",
+    "train",
+]

@@ -1,0 +1,83 @@
+"""The data: names, the 27-character vocabulary, and training examples.
+
+A name like "pikachu" becomes ".pikachu." : the dot marks both where a name
+starts and where it ends. Every letter after the first dot is one example: the
+model sees the letters before it (at most `context` of them) and must guess it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator, Sequence
+from importlib import resources
+from pathlib import Path
+
+VOCAB = ".abcdefghijklmnopqrstuvwxyz"  # id 0 is ".", then a=1 ... z=26
+BOUNDARY = "."
+CHAR_TO_ID = {ch: i for i, ch in enumerate(VOCAB)}
+
+
+def encode(text: str) -> list[int]:
+    """Characters to ids; an unknown character is an error that names it."""
+    ids = []
+    for position, ch in enumerate(text):
+        if ch not in CHAR_TO_ID:
+            raise ValueError(
+                f"character {ch!r} at position {position} of {text!r} is not in the "
+                f"vocabulary; use only '.' and the letters a to z"
+            )
+        ids.append(CHAR_TO_ID[ch])
+    return ids
+
+
+def decode(ids: Sequence[int]) -> str:
+    """Ids back to characters."""
+    return "".join(VOCAB[i] for i in ids)
+
+
+def clean_name(line: str) -> str:
+    """Lower-case, and strip accents: 'Évoli' -> 'evoli' (é is e + a combining accent)."""
+    decomposed = unicodedata.normalize("NFKD", line.strip().lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def load_names(path: str | Path | None = None) -> list[str]:
+    """The course's ~1,000 Pokémon names, or one name a line from your own file."""
+    if path is None:
+        text = resources.files("model").joinpath("data/pokemon.txt").read_text("utf-8")
+        source = "the built-in names"
+    else:
+        try:
+            text = Path(path).read_text("utf-8")
+        except FileNotFoundError:
+            raise FileNotFoundError(f"names file not found: {path}") from None
+        except UnicodeDecodeError as err:
+            raise ValueError(f"{path} is not UTF-8 text ({err.reason}); save it as UTF-8") from None
+        source = str(path)
+    names = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        name = clean_name(line)
+        if not name:
+            continue  # empty lines are skipped
+        for ch in name:
+            if ch not in CHAR_TO_ID or ch == BOUNDARY:
+                raise ValueError(
+                    f"{source}, line {number}: character {ch!r} in {line.strip()!r} cannot be "
+                    "used; names may contain only the letters a to z (accents are removed)"
+                )
+        names.append(name)
+    if not names:
+        raise ValueError(f"{source} has no names: write one name a line")
+    return names
+
+
+def examples(name: str, context: int) -> Iterator[tuple[list[int], int]]:
+    """(window, target) pairs of one name: the last `context` ids, then the next id."""
+    ids = encode(BOUNDARY + name + BOUNDARY)
+    for i in range(1, len(ids)):
+        yield ids[max(0, i - context) : i], ids[i]
+
+
+def count_positions(names: Sequence[str]) -> int:
+    """How many examples the names give: one per letter plus one for the final dot."""
+    return sum(len(name) + 1 for name in names)
