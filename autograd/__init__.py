@@ -8,8 +8,10 @@ loss.backward()          # a.grad and b.grad now hold d(loss)/da and d(loss)/db
 
 from autograd.check import GradcheckError, GradcheckReport, gradcheck
 from autograd.context import is_grad_enabled, no_grad, scope
+from autograd.drawing import draw
 from autograd.fused import dot
 from autograd.graph import topological_order
+from autograd.rendering import GraphvizNotFound, render, save_html
 from autograd.value import Value, as_value, zero_grad
 
 __version__ = "0.1.0"
@@ -17,12 +19,16 @@ __version__ = "0.1.0"
 __all__ = [
     "GradcheckError",
     "GradcheckReport",
+    "GraphvizNotFound",
     "Value",
     "as_value",
     "dot",
+    "draw",
     "gradcheck",
     "is_grad_enabled",
     "no_grad",
+    "render",
+    "save_html",
     "scope",
     "topological_order",
     "zero_grad",

@@ -1,0 +1,175 @@
+"""draw(): the graph behind a Value, as a Graphviz picture.
+
+Only the DOT text is built here: a few lines per value, no layout. The `graphviz`
+package is imported inside the functions that need it, so `import autograd`
+works with the standard library alone. Which values are drawn is decided in
+views.py; turning the DOT into a picture is rendering.py's job.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from typing import TYPE_CHECKING, Any
+
+from autograd import views
+from autograd.value import Value
+
+if TYPE_CHECKING:
+    import graphviz
+
+# Fill colour of each role; the legend is in draw()'s docstring.
+COLOURS = {"parameter": "#cfe2ff", "input": "#e9ecef", "operation": "white", "loss": "#ffc078"}
+
+
+def draw(
+    root: Value,
+    *,
+    max_nodes: int | None = 200,
+    group_by: str | None = None,
+    focus: Value | None = None,
+    scope: str | None = None,
+) -> graphviz.Digraph:
+    """A picture of the graph that computed `root`, data flowing left to right.
+
+    Each value is one box: the operation that made it (for a result), its label,
+    its data and its grad, e.g. "relu | data 0.5 | grad 1.0". An n-ary sum is
+    one box with many arrows coming in. The colours say what a value is:
+
+        light blue    parameter: a leaf with a label, like "Wq[3][5]"
+        light grey    input or constant: a leaf without a label
+        white         intermediate: the result of an operation
+        orange        the root you drew from, usually the loss
+        thick border  the focused value, with focus=
+        dashed box    a stub: inputs that are not drawn, and why
+
+    What is drawn, one choice at a time:
+
+        draw(loss)                     all values if at most max_nodes, else the max_nodes
+                                       values nearest the loss, with stubs and a notice
+        draw(loss, max_nodes=None)     all values (warns above 2,000)
+        draw(loss, group_by="scope")   one box per scope: its values counted by kind,
+                                       and arrows saying how many values cross
+        draw(loss, focus=value)        what `value` was computed from, inside its scope
+        draw(loss, scope="attention")  every value made in that scope, in full
+
+    The result is a graphviz.Digraph: Jupyter shows it (in the browser, through
+    viz.js, when the Graphviz program is missing) and render() saves it.
+    """
+    if group_by not in (None, "scope"):
+        raise ValueError(f"group_by can only be 'scope' (or None), got {group_by!r}")
+    if sum(x is not None for x in (group_by, focus, scope)) > 1:
+        raise ValueError("choose one of group_by=, focus= and scope= per drawing")
+    if max_nodes is not None and max_nodes < 1:
+        raise ValueError(f"max_nodes must be at least 1, or None for no limit; got {max_nodes}")
+    if group_by == "scope":
+        return _scope_boxes(root)
+    if scope is not None:
+        view = views.in_scope(root, scope)
+    elif focus is not None:
+        view = views.focused(root, focus, max_nodes)
+    else:
+        view = views.near_root(root, max_nodes)
+    if view.notice:
+        warnings.warn(view.notice, stacklevel=2)
+    return _value_graph(root, view, focus)
+
+
+def _value_graph(root: Value, view: views.View, focus: Value | None) -> graphviz.Digraph:
+    """One record per value in the view, named n0, n1, ... inputs first; stubs s0, s1, ..."""
+    graph = _new_graph(view.notice)
+    names = {id(node): f"n{i}" for i, node in enumerate(view.nodes)}
+    for node in view.nodes:
+        graph.node(
+            names[id(node)],
+            _record(node._op, node.label, f"data {_short(node.data)}", f"grad {_short(node.grad)}"),
+            fillcolor=COLOURS[_role(node, root)],
+            penwidth="3" if node is focus else None,
+        )
+    for node in view.nodes:
+        for child in node._children:  # one arrow per use, so x*x has two
+            if id(child) in names:
+                graph.edge(names[id(child)], names[id(node)])
+    for i, stub in enumerate(view.stubs):
+        graph.node(f"s{i}", _stub_label(stub), style="dashed", fontcolor="gray35")
+        graph.edge(f"s{i}", names[id(stub.consumer)], style="dashed")
+    return graph
+
+
+def _scope_boxes(root: Value) -> graphviz.Digraph:
+    """One box per scope, b0, b1, ... in the order scopes first appear, inputs first."""
+    counts, crossing = views.count_by_scope(root)
+    graph = _new_graph()
+    names = {scope: f"b{i}" for i, scope in enumerate(counts)}
+    for scope, kinds in counts.items():
+        listed = [k for k in views.KINDS if k in kinds] + sorted(set(kinds) - set(views.KINDS))
+        by_kind = ", ".join(f"{'leaves' if k == 'leaf' else k} {kinds[k]}" for k in listed)
+        total = sum(kinds.values())
+        is_root = scope == views.scope_name(root)
+        graph.node(
+            names[scope],
+            _record(scope, f"{total} value{'s' * (total != 1)}", by_kind, horizontal=False),
+            fillcolor=COLOURS["loss" if is_root else "operation"],
+        )
+    for (source, target), n in crossing.items():
+        graph.edge(names[source], names[target], label=f"{n} value{'s' * (n != 1)}")
+    return graph
+
+
+def _role(value: Value, root: Value) -> str:
+    if value is root:
+        return "loss"
+    if value._children:
+        return "operation"
+    return "parameter" if value.label else "input"
+
+
+def _stub_label(stub: views.Stub) -> str:
+    k = len(stub.hidden)
+    why = f"from {stub.source}" if stub.source else "hidden"
+    first = stub.hidden[0]
+    # One hidden input is worth naming; many are only counted.
+    name = (first.label or f"data {_short(first.data)}") if k == 1 else ""
+    return _record(f"{k} input{'s' * (k != 1)} {why}", name)
+
+
+def _short(x: float) -> str:
+    """4 significant digits, written the way Python writes floats: 1.0, 0.5, 1e-08."""
+    return repr(float(f"{x:.4g}"))
+
+
+_RECORD_ESCAPES = str.maketrans({c: "\\" + c for c in '\\{}|<>"'})
+
+
+def _record(*fields: str, horizontal: bool = True) -> str:
+    """A record label, "{ a | b | c }": fields side by side (with rankdir=LR, braces do that)."""
+    body = " | ".join(f.translate(_RECORD_ESCAPES) for f in fields if f)
+    return f"{{ {body} }}" if horizontal else body
+
+
+def _new_graph(notice: str = "") -> graphviz.Digraph:
+    graph_attr = {"rankdir": "LR", "fontname": "Helvetica"}
+    if notice:
+        graph_attr |= {"label": notice, "labelloc": "t"}
+    return _drawing_class()(
+        "autograd",
+        graph_attr=graph_attr,
+        node_attr={"shape": "record", "style": "filled", "fontname": "Helvetica"},
+        edge_attr={"fontname": "Helvetica"},
+    )
+
+
+@functools.cache
+def _drawing_class() -> type[graphviz.Digraph]:
+    """graphviz.Digraph with a notebook display that never raises (made on first use)."""
+    import graphviz
+
+    from autograd.rendering import notebook_view
+
+    class Drawing(graphviz.Digraph):
+        """A Digraph that shows itself in Jupyter, with or without the `dot` program."""
+
+        def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict:
+            return notebook_view(self.source)
+
+    return Drawing
