@@ -44,14 +44,7 @@ Meanwhile the drawing was saved as:
 
 
 class GraphvizNotFound(RuntimeError):
-    """The `dot` program is not on PATH; the message says how to install it."""
-
-    def __init__(self, format: str, dot_path: Path, html_path: Path) -> None:
-        super().__init__(
-            _NOT_FOUND.substitute(format=format, install=_INSTALL, dot=dot_path, html=html_path)
-        )
-        self.dot_path = dot_path
-        self.html_path = html_path
+    """The `dot` program is not on PATH; the message says how to install it, and what was saved."""
 
 
 def render(
@@ -68,6 +61,7 @@ def render(
     path = Path(path)
     if not path.suffix:
         path = path.with_suffix(f".{format}")
+    path.parent.mkdir(parents=True, exist_ok=True)
     if format == "dot":
         path.write_text(source, encoding="utf-8")
         return path
@@ -77,7 +71,10 @@ def render(
         raise ValueError(f"format must be one of {(*DOT_FORMATS, 'dot', 'html')}, got {format!r}")
     dot = shutil.which("dot")  # looked up on each call: installing Graphviz later works
     if dot is None:
-        raise GraphvizNotFound(format, *_save_fallbacks(source, path))
+        dot_path, html_path = _save_fallbacks(source, path)
+        raise GraphvizNotFound(
+            _NOT_FOUND.substitute(format=format, install=_INSTALL, dot=dot_path, html=html_path)
+        )
     try:
         path.write_bytes(_run_dot(dot, source, format, timeout))
     except subprocess.TimeoutExpired:
@@ -93,6 +90,7 @@ def render(
 def save_html(graph_or_root: Any, path: str | Path) -> Path:
     """Save a page that draws the graph in any browser, offline, and return its path."""
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html_page(_source(graph_or_root), title=path.stem), encoding="utf-8")
     return path
 
