@@ -1,0 +1,251 @@
+"""Training: both backends walk the same path; checkpoints keep every finished step."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import math
+import os
+import signal
+
+import pytest
+
+from model import generate, init_params, load_checkpoint, save_checkpoint, train
+from model.checkpoint import Checkpoint
+from model.params import flatten
+
+QUIET = {"progress": False, "log": None}
+train_module = importlib.import_module("model.train")  # the module, not the function
+
+
+def max_difference(a, b) -> float:
+    return max(abs(x - y) for x, y in zip(flatten(a), flatten(b)))
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_one_epoch_gives_the_same_weights_with_every_backend(names, optimizer):
+    subset = names[:40]
+    runs = {
+        "manual": train(subset, backend="manual", optimizer=optimizer, epochs=1, **QUIET),
+        "fused": train(subset, backend="autograd", optimizer=optimizer, epochs=1, **QUIET),
+        "pure": train(
+            subset, backend="autograd", fused=False, optimizer=optimizer, epochs=1, **QUIET
+        ),
+    }
+    start = init_params()
+    assert max_difference(runs["manual"].params, start) > 1e-3  # the weights did move
+    for name in ("fused", "pure"):
+        assert max_difference(runs[name].params, runs["manual"].params) <= 1e-9
+        assert abs(runs[name].history[0] - runs["manual"].history[0]) <= 1e-9
+
+
+def test_loss_goes_down_and_history_has_one_mean_per_epoch(names):
+    result = train(names[:60], backend="manual", lr=0.05, epochs=3, **QUIET)
+    assert len(result.history) == 3 and result.epochs == 3
+    assert result.history[-1] < result.history[0] < math.log(27) + 0.5
+    positions = sum(len(n) + 1 for n in names[:60])
+    assert result.positions == 3 * positions == len(result.losses)
+    assert result.history[0] == pytest.approx(sum(result.losses[:positions]) / positions)
+
+
+def test_same_seed_same_run_other_seed_other_run(names):
+    a = train(names[:20], backend="manual", epochs=1, seed=5, **QUIET)
+    b = train(names[:20], backend="manual", epochs=1, seed=5, **QUIET)
+    c = train(names[:20], backend="manual", epochs=1, seed=6, **QUIET)
+    assert a.params == b.params
+    assert a.params != c.params
+
+
+def test_checkpoint_round_trip(tmp_path, names):
+    path = tmp_path / "run.json"
+    result = train(
+        names[:20], backend="manual", optimizer="adam", epochs=2, checkpoint=path, **QUIET
+    )
+    ckpt = load_checkpoint(path)
+    assert ckpt.params == result.params
+    assert ckpt.epoch == 2 and ckpt.history == result.history
+    assert ckpt.optimizer["name"] == "adam" and ckpt.optimizer["t"] == result.positions
+    assert [p.name for p in tmp_path.iterdir()] == ["run.json"]  # no temporary file left
+
+
+def test_resume_continues_exactly_where_it_stopped(tmp_path, names):
+    subset = names[:30]
+    straight = train(subset, backend="manual", optimizer="adam", epochs=3, **QUIET)
+    path = tmp_path / "run.json"
+    train(subset, backend="manual", optimizer="adam", epochs=1, checkpoint=path, **QUIET)
+    resumed = train(subset, backend="manual", epochs=3, checkpoint=path, resume=True, **QUIET)
+    assert resumed.epochs == 3 and len(resumed.history) == 3
+    assert resumed.params == straight.params
+    assert resumed.history == straight.history
+
+
+def ctrl_c_after(monkeypatch, steps: int) -> None:
+    """Make the training step send SIGINT to this process after `steps` steps."""
+    real = train_module.make_step
+
+    def make_step(*args, **kwargs):
+        step, calls = real(*args, **kwargs), [0]
+
+        def interrupting(*a):
+            calls[0] += 1
+            if calls[0] == steps:
+                os.kill(os.getpid(), signal.SIGINT)
+            return step(*a)
+
+        return interrupting
+
+    monkeypatch.setattr(train_module, "make_step", make_step)
+
+
+def test_ctrl_c_keeps_finished_names_and_resume_is_exact(tmp_path, names, monkeypatch):
+    subset = names[:30]
+    straight = train(subset, backend="manual", epochs=2, **QUIET)
+    path = tmp_path / "run.json"
+    ctrl_c_after(monkeypatch, steps=150)  # in the middle of the first epoch
+    stopped = train(subset, backend="manual", epochs=2, checkpoint=path, **QUIET)
+    assert stopped.stopped == "interrupted"
+    ckpt = load_checkpoint(path)
+    assert ckpt.epoch == 0 and 0 < ckpt.position < len(subset)
+    monkeypatch.undo()
+    resumed = train(subset, backend="manual", epochs=2, checkpoint=path, resume=True, **QUIET)
+    assert resumed.stopped == "done"
+    assert resumed.params == straight.params
+    assert resumed.history == straight.history
+
+
+def test_sigint_handler_is_restored(names):
+    before = signal.getsignal(signal.SIGINT)
+    train(names[:3], backend="manual", epochs=1, **QUIET)
+    assert signal.getsignal(signal.SIGINT) is before
+
+
+@pytest.mark.parametrize("backend", ["manual", "autograd"])
+def test_divergence_stops_and_keeps_the_last_good_checkpoint(tmp_path, names, backend):
+    path = tmp_path / "run.json"
+    first = train(names[:10], backend=backend, epochs=1, checkpoint=path, **QUIET)
+    messages = []
+    result = train(
+        names[:10], backend=backend, lr=1e6, epochs=3, checkpoint=path, resume=False,
+        params=first.params, progress=False, log=messages.append,
+    )  # fmt: skip
+    assert result.stopped == "diverged"
+    assert any("stopped" in m for m in messages)
+    assert result.params == first.params  # nothing from the diverged epoch is kept
+    assert load_checkpoint(path).params == first.params
+    assert all(math.isfinite(x) for x in flatten(load_checkpoint(path).params))
+
+
+def test_failed_write_leaves_the_old_checkpoint_intact(tmp_path, monkeypatch):
+    path = tmp_path / "run.json"
+    good = Checkpoint(config=init_params.__defaults__[0], params=init_params(), optimizer={})
+    save_checkpoint(path, good)
+    before = path.read_bytes()
+
+    def broken_dump(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(json, "dump", broken_dump)
+    with pytest.raises(OSError, match="disk full"):
+        save_checkpoint(path, good)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["run.json"]
+
+
+def test_corrupt_truncated_and_mismatched_checkpoints(tmp_path, names):
+    path = tmp_path / "run.json"
+    train(names[:5], backend="manual", epochs=1, checkpoint=path, **QUIET)
+    text = path.read_text()
+
+    truncated = tmp_path / "truncated.json"
+    truncated.write_text(text[: len(text) // 2])
+    with pytest.raises(ValueError, match="corrupt or truncated"):
+        load_checkpoint(truncated)
+
+    garbage = tmp_path / "garbage.json"
+    garbage.write_bytes(b"\x00\xff not json")
+    with pytest.raises(ValueError, match="corrupt or truncated"):
+        load_checkpoint(garbage)
+
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"hello": 1}))
+    with pytest.raises(ValueError, match="not a minillm-checkpoint"):
+        load_checkpoint(other)
+
+    data = json.loads(text)
+    data["params"]["Wq"][2] = data["params"]["Wq"][2][:5]
+    bad_shape = tmp_path / "bad_shape.json"
+    bad_shape.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match=r"Wq'\]\[2\] should have 16 entries"):
+        load_checkpoint(bad_shape)
+
+    data = json.loads(text)
+    data["config"]["embed_dim"] = 8
+    mismatched = tmp_path / "mismatched.json"
+    mismatched.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match=r"should have 8 entries|made for"):
+        load_checkpoint(mismatched)
+
+    data = json.loads(text)
+    data["params"]["b1"][0] = "x"
+    not_number = tmp_path / "not_number.json"
+    not_number.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match="not a finite number"):
+        load_checkpoint(not_number)
+
+    with pytest.raises(FileNotFoundError, match="minillm train"):
+        load_checkpoint(tmp_path / "missing.json")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"backend": "numpy"}, "unknown backend"),
+        ({"optimizer": "rmsprop"}, "unknown optimizer"),
+        ({"lr": -0.1}, "learning rate"),
+        ({"lr": float("nan")}, "learning rate"),
+        ({"epochs": -1}, "epochs"),
+        ({"resume": True}, "checkpoint"),
+    ],
+)
+def test_bad_training_arguments(names, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        train(names[:3], **QUIET, **kwargs)
+
+
+def test_generation_is_deterministic_under_a_seed_and_uses_the_prefix():
+    params = init_params()
+    assert generate(params, seed=1) == generate(params, seed=1)
+    assert len({generate(params, seed=s) for s in range(10)}) > 1
+    assert generate(params, prefix=".pik", seed=3).startswith("pik")
+    assert len(generate(params, max_len=4, seed=0)) <= 4
+
+
+@pytest.mark.parametrize("temperature", [0, -1, float("inf"), float("nan"), "hot"])
+def test_temperature_must_be_positive(temperature):
+    with pytest.raises(ValueError, match="temperature"):
+        generate(init_params(), temperature=temperature)
+
+
+def test_low_temperature_picks_the_likeliest_letter(names, trained_params):
+    from model.manual import forward
+
+    logits = forward(trained_params, [0])["logits"]
+    best = max(range(27), key=lambda i: logits[i])
+    cold = {generate(trained_params, temperature=0.01, max_len=1, seed=s) for s in range(20)}
+    assert cold == {"abcdefghijklmnopqrstuvwxyz"[best - 1]} if best else cold == {""}
+
+
+@pytest.mark.parametrize("prefix", [".pé", ".PIK!", ".p1", ""])
+def test_bad_prefix_names_the_character(prefix):
+    with pytest.raises(ValueError, match=r"'é'|'!'|'1'|empty"):
+        generate(init_params(), prefix=prefix)
+
+
+def test_sampling_builds_no_graph(monkeypatch):
+    import autograd.value
+
+    def no_values(*args, **kwargs):
+        raise AssertionError("generate() created a Value")
+
+    monkeypatch.setattr(autograd.value.Value, "__init__", no_values)
+    assert isinstance(generate(init_params(), seed=0), str)
