@@ -9,7 +9,7 @@ import random
 import pytest
 
 from model import autograd_loss_and_grads, examples, manual_loss_and_grads
-from model.manual import cross_entropy, forward
+from model.manual import cross_entropy, forward, softmax
 from model.params import shapes
 
 PATHS = {"fused": True, "pure": False}
@@ -133,12 +133,17 @@ def _central_difference(params, ids, target, name, index, eps):
 def test_loss_is_stable_where_a_probability_underflows(initial_params):
     """log-sum-exp keeps the loss finite even when p[target] rounds to 0 in float64."""
     params = copy.deepcopy(initial_params)
-    params["W_out"][5] = [-100.0] * 16  # make id 5 very unlikely
-    params["W_out"][0] = [100.0] * 16
-    ids = [0]
+    ids, target = [0], 5
+    x2 = forward(params, ids)["x2"]
+    c = 400.0 / sum(x * x for x in x2)
+    params["W_out"][target] = [-c * x for x in x2]  # logit of the target: -400
+    params["W_out"][0] = [c * x for x in x2]  # logit of ".": +400, so p[target] ~ e^-800 = 0.0
+    probability = softmax(forward(params, ids)["logits"])[target]
+    assert probability == 0.0  # the naive -log(p) would be infinite
     for fn in (manual_loss_and_grads, autograd_loss_and_grads):
-        loss, _ = fn(params, ids, 5)
-        assert loss > 700 and loss == loss and loss != float("inf")
+        loss, grads = fn(params, ids, target)
+        assert 799.0 < loss < 801.0
+        assert all(x == x for x in entries(grads["W_out"]))
 
 
 BAD_INPUTS = [
