@@ -13,16 +13,32 @@ from model import autodiff, manual
 from model.params import Config, flatten, init_params, unflatten
 
 Step = Callable[[list[float], list[int], int], tuple[float, list[float]]]
+Window = tuple[list[int], int]  # (the ids of a window, the id of the character that follows)
+# A step on a batch of windows: (each window's loss, the gradient of their mean loss).
+BatchStep = Callable[[list[float], list[Window]], tuple[list[float], list[float]]]
 
-BACKENDS = ("autograd", "manual")
+BACKENDS = ("autograd", "manual", "torch")
+
+TORCH_MISSING = (
+    "the torch backend needs PyTorch, an optional extra that is not installed; "
+    "install it with: pip install '.[torch]'"
+)
+
+
+class TorchNotInstalled(ImportError):
+    """The "torch" backend was asked for, but PyTorch is not installed."""
 
 
 def make_step(backend: str, config: Config = Config(), fused: bool = True) -> Step:
-    """The step function of a backend: "manual" (handwritten) or "autograd" (Values)."""
+    """The step function of a backend: "manual" (handwritten), "autograd" (Values) or "torch"."""
     if backend == "manual":
         return _manual_step(config)
     if backend == "autograd":
         return _autograd_step(config, fused)
+    if backend == "torch":
+        from model.torch_backend import torch_step  # PyTorch is optional, and slow to import
+
+        return torch_step(config)
     raise ValueError(f"unknown backend {backend!r}; choose one of {list(BACKENDS)}")
 
 

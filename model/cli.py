@@ -3,6 +3,8 @@
 minillm train                      # defaults: autograd backend, Adam, then a few names
 minillm generate --checkpoint minillm.ckpt.json --count 10
 minillm compare --positions 200    # handwritten backward vs autograd, weight by weight
+minillm train --backend torch --batch-size 64  # PyTorch, 64 windows a step: pip install '.[torch]'
+minillm compare --backend torch    # handwritten vs autograd vs PyTorch, side by side
 minillm lesson 7                   # the lessons (python -m lessons lists them)
 """
 
@@ -13,7 +15,7 @@ import sys
 from collections.abc import Sequence
 
 import autograd
-from model.backends import BACKENDS
+from model.backends import BACKENDS, TorchNotInstalled
 from model.checkpoint import load_checkpoint
 from model.compare import compare_backends
 from model.data import count_positions, load_names
@@ -41,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--backend", choices=BACKENDS, default="autograd", help="how gradients are computed"
     )
     p.add_argument("--pure", action="store_true", help="autograd: record every * (no fused dot)")
+    p.add_argument("--batch-size", type=int, default=1,
+                   help="windows a step, on their mean gradient (fast with torch)")  # fmt: skip
     p.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default=CLI_OPTIMIZER,
                    help=f"update rule (default {CLI_OPTIMIZER}; the lesson used sgd)")  # fmt: skip
     p.add_argument("--epochs", type=int, default=CLI_EPOCHS, help="passes over all the names")
@@ -65,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=42, help="seed for the weights")
     p.add_argument("--checkpoint", default=None, help="compare at these weights instead")
     p.add_argument("--pure", action="store_true", help="autograd without the fused dot")
+    p.add_argument("--backend", choices=["autograd", "torch"], default="autograd",
+                   help="torch: add PyTorch as a third column (needs PyTorch)")  # fmt: skip
     p.add_argument("--tolerance", type=float, default=1e-9, help="largest allowed difference")
 
     p = commands.add_parser("lesson", help="run a lesson (see: python -m lessons)")
@@ -79,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         return COMMANDS[args.command](args)
-    except (ValueError, FileNotFoundError) as err:
+    except (ValueError, FileNotFoundError, TorchNotInstalled) as err:
         print(f"minillm {args.command}: error: {err}", file=sys.stderr)
         return 2
 
@@ -89,6 +95,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     print(
         f"training on {len(names)} names ({count_positions(names)} positions an epoch), "
         f"backend {args.backend}{' (pure)' if args.pure else ''}, optimizer {args.optimizer}"
+        f"{f', batches of {args.batch_size}' if args.batch_size > 1 else ''}"
     )
     result = train(
         names,
@@ -98,6 +105,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         epochs=args.epochs,
         seed=args.seed,
         fused=not args.pure,
+        batch_size=args.batch_size,
         checkpoint=args.checkpoint,
         resume=args.resume,
         progress=not args.no_progress,
@@ -128,10 +136,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
     params = (
         load_checkpoint(args.checkpoint).params if args.checkpoint else init_params(seed=args.seed)
     )
-    report = compare_backends(params, args.positions, fused=not args.pure)
-    print(f"{'weight':<8} {'largest |manual - autograd|':>28}")
-    for name, diff in report["largest_difference"].items():
-        print(f"{name:<8} {diff:>28.3e}")
+    backends = ["manual", "autograd"] + (["torch"] if args.backend == "torch" else [])
+    report = compare_backends(params, args.positions, fused=not args.pure, backends=backends)
+    columns = report["by_backend"]  # the largest difference of each weight, by backend
+    print(f"{'weight':<8}" + "".join(f" {f'|manual - {b}|':>20}" for b in columns))
+    for name in report["largest_difference"]:
+        print(f"{name:<8}" + "".join(f" {diffs[name]:>20.3e}" for diffs in columns.values()))
     for backend, ms in report["ms_per_position"].items():
         print(f"{backend:<9} {ms:.3f} ms per position")
     worst = max(report["largest_difference"].values())

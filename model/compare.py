@@ -3,34 +3,56 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
-from model import autodiff, manual
+from model.backends import make_step
 from model.data import examples, load_names
-from model.params import Params, flatten
+from model.params import Params, config_of, flatten, unflatten
 
 
-def compare_backends(params: Params, positions: int, fused: bool = True) -> dict:
-    """Both backends' gradients on the first `positions` training positions.
+def compare_backends(
+    params: Params,
+    positions: int,
+    fused: bool = True,
+    backends: Sequence[str] = ("manual", "autograd"),
+) -> dict:
+    """The backends' gradients on the first `positions` training positions, side by side.
 
-    Returns {"largest_difference": {weight: float}, "ms_per_position": {backend: float},
+    The first backend is the reference (the handwritten backward by default); each
+    other one is compared with it, weight by weight. Each is timed on the step
+    that training runs (model.backends.make_step).
+
+    Returns {"largest_difference": {weight: float}, the worst over all backends,
+    "by_backend": {backend: {weight: float}}, "ms_per_position": {backend: float},
     "positions": int}.
     """
-    todo = [ex for name in load_names() for ex in examples(name, len(params["pos_emb"]))]
-    todo = todo[:positions]
-    largest = {name: 0.0 for name in params}
-    timing = {"manual": 0.0, "autograd": 0.0}
+    if positions < 1:
+        raise ValueError(f"compare at least 1 position, not {positions}")
+    config = config_of(params)
+    weights = flatten(params)
+    todo = [ex for name in load_names() for ex in examples(name, config.context)][:positions]
+    steps = {backend: make_step(backend, config, fused) for backend in backends}
+    for step in steps.values():
+        step(weights, *todo[0])  # a first call may be slow (PyTorch sets itself up): not timed
+    reference, others = backends[0], backends[1:]
+    by_backend = {backend: {name: 0.0 for name in params} for backend in others}
+    timing = {backend: 0.0 for backend in backends}
     for ids, target in todo:
-        start = time.perf_counter()
-        _, by_hand = manual.manual_loss_and_grads(params, ids, target)
-        middle = time.perf_counter()
-        _, by_autograd = autodiff.autograd_loss_and_grads(params, ids, target, fused)
-        timing["manual"] += middle - start
-        timing["autograd"] += time.perf_counter() - middle
-        for name in params:
-            diff = max(
-                abs(a - b)
-                for a, b in zip(flatten({name: by_hand[name]}), flatten({name: by_autograd[name]}))
-            )
-            largest[name] = max(largest[name], diff)
+        grads = {}
+        for backend, step in steps.items():
+            start = time.perf_counter()
+            _, flat = step(weights, ids, target)
+            timing[backend] += time.perf_counter() - start
+            grads[backend] = unflatten(flat, config)
+        for backend in others:
+            largest = by_backend[backend]
+            for name in params:
+                a = flatten({name: grads[reference][name]})
+                b = flatten({name: grads[backend][name]})
+                largest[name] = max(largest[name], max(abs(x - y) for x, y in zip(a, b)))
+    worst = {name: max((d[name] for d in by_backend.values()), default=0.0) for name in params}
     ms = {backend: 1000 * seconds / len(todo) for backend, seconds in timing.items()}
-    return {"largest_difference": largest, "ms_per_position": ms, "positions": len(todo)}
+    return {
+        "largest_difference": worst, "by_backend": by_backend, "ms_per_position": ms,
+        "positions": len(todo),
+    }  # fmt: skip

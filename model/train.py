@@ -2,8 +2,10 @@
 backward, and a small step of every weight against its gradient.
 
 Whatever the backend, the loop is the same; only the function that computes
-(loss, gradients) changes. State that matters is saved in a checkpoint at the
-end of every epoch and on Ctrl-C, and a run that diverges keeps its last good one.
+(loss, gradients) changes. With batch_size > 1, each step uses the mean gradient
+of that many windows: any backend can do it, PyTorch does it in one pass. State
+that matters is saved in a checkpoint at the end of every epoch and on Ctrl-C,
+and a run that diverges keeps its last good one.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from model.backends import make_step
+from model.backends import BatchStep, Step, Window, make_step
 from model.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from model.data import count_positions, examples, load_names
 from model.optim import make_optimizer
@@ -63,6 +65,7 @@ def train(
     epochs: int = 10,
     seed: int = 42,
     fused: bool = True,
+    batch_size: int = 1,
     params: Params | None = None,
     checkpoint: str | Path | None = None,
     resume: bool = False,
@@ -71,9 +74,13 @@ def train(
 ) -> TrainResult:
     """Train the mini-LLM on `names` (the built-in names by default) for `epochs` epochs.
 
-    backend: "autograd" (Values and backward()) or "manual" (the handwritten backward);
-    fused=False makes the autograd backend record every multiplication (the pure path).
+    backend: "autograd" (Values and backward()), "manual" (the handwritten backward)
+    or "torch" (PyTorch, an optional extra); fused=False makes the autograd backend
+    record every multiplication (the pure path).
     optimizer: "sgd" (the lesson's, lr 0.01) or "adam" (lr 0.003); `lr` overrides.
+    batch_size: windows per step, which uses their mean gradient (1: the lesson's way).
+    A batch may span names; on Ctrl-C the last one is cut at the end of the current
+    name, so with batch_size > 1 a resumed run may group a few windows differently.
     With `checkpoint`, the state is saved there after every epoch and on Ctrl-C;
     with `resume`, training continues from it, up to `epochs` epochs in all.
     """
@@ -83,7 +90,9 @@ def train(
         raise ValueError("no names to train on")
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
         raise ValueError(f"epochs must be a whole number >= 0, got {epochs!r}")
-    step = make_step(backend, config, fused)
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a whole number >= 1, got {batch_size!r}")
+    batch_step = _make_batch_step(backend, config, fused)
     state = _start_state(config, backend, optimizer, lr, seed, params, checkpoint, resume)
     opt = make_optimizer(state.optimizer["name"], count_params(config), state.optimizer["lr"])
     opt.load_state_dict(state.optimizer)
@@ -101,7 +110,10 @@ def train(
                 state.rng_state = list(rng.getstate())  # to shuffle this epoch again on resume
                 order = list(names)
                 rng.shuffle(order)
-                _run_epoch(state, order, weights, step, opt, losses, ctrl_c, progress, epochs)
+                _run_epoch(
+                    state, order, weights, batch_step, batch_size, opt, losses, ctrl_c,
+                    progress, epochs,
+                )  # fmt: skip
                 if ctrl_c.pressed:
                     break
                 state.history.append(state.epoch_loss / count_positions(order))
@@ -127,27 +139,69 @@ def train(
     )  # fmt: skip
 
 
-def _run_epoch(state, order, weights, step, opt, losses, ctrl_c, progress, epochs) -> None:
-    """Train on the names of one epoch, from state.position on; stop early on Ctrl-C."""
+def _run_epoch(
+    state, order, weights, batch_step, batch_size, opt, losses, ctrl_c, progress, epochs
+) -> None:
+    """Train on the names of one epoch, from state.position on; stop early on Ctrl-C.
+
+    Windows are taken in order, batch_size at a time. At the end of the epoch, or
+    on Ctrl-C, the windows still waiting make one smaller batch: the state saved
+    then always ends at the end of a name.
+    """
     done = count_positions(order[: state.position])
+    waiting: list[Window] = []  # fewer than batch_size windows, not learned yet
+
+    def learn(batch: list[Window], name: str) -> None:
+        nonlocal done
+        batch_losses, grads = batch_step(weights, batch)
+        for loss in batch_losses:
+            if not math.isfinite(loss):
+                raise FloatingPointError(f"the loss became {loss} on {name!r}")
+        opt.step(weights, grads)
+        losses.extend(batch_losses)
+        for loss in batch_losses:
+            state.epoch_loss += loss  # one by one, in the same order whatever the batch size
+        done += len(batch)
+
     with tqdm(
         total=count_positions(order), initial=done, desc=f"epoch {state.epoch + 1}/{epochs}",
         unit="pos", disable=not progress, leave=False,
     ) as bar:  # fmt: skip
         for n in range(state.position, len(order)):
-            for ids, target in examples(order[n], state.config.context):
-                loss, grads = step(weights, ids, target)
-                if not math.isfinite(loss):
-                    raise FloatingPointError(f"the loss became {loss} on {order[n]!r}")
-                opt.step(weights, grads)
-                losses.append(loss)
-                state.epoch_loss += loss
-                done += 1
+            waiting.extend(examples(order[n], state.config.context))
+            while len(waiting) >= batch_size:
+                learn(waiting[:batch_size], order[n])
+                del waiting[:batch_size]
+            stop = ctrl_c.pressed  # read once: a later Ctrl-C is seen after the next name
+            if waiting and (stop or n == len(order) - 1):
+                learn(waiting, order[n])
+                waiting.clear()
             state.position = n + 1
             bar.update(len(order[n]) + 1)
-            bar.set_postfix(loss=f"{state.epoch_loss / done:.3f}", refresh=False)
-            if ctrl_c.pressed:
+            if done:  # 0 while the first batch is still filling up
+                bar.set_postfix(loss=f"{state.epoch_loss / done:.3f}", refresh=False)
+            if stop:
                 return
+
+
+def _make_batch_step(backend: str, config: Config, fused: bool) -> BatchStep:
+    """PyTorch computes a batch in one pass; the other backends one window at a time."""
+    if backend == "torch":
+        from model.torch_backend import torch_batch_step  # PyTorch is optional, and slow to import
+
+        return torch_batch_step(config)
+    return _one_window_at_a_time(make_step(backend, config, fused))
+
+
+def _one_window_at_a_time(step: Step) -> BatchStep:
+    def batch_step(weights: list[float], batch: list[Window]) -> tuple[list, list[float]]:
+        results = [step(weights, ids, target) for ids, target in batch]
+        if len(results) == 1:
+            return [results[0][0]], results[0][1]  # the lesson's case: no mean to take
+        mean = [sum(gs) / len(results) for gs in zip(*(grads for _, grads in results))]
+        return [loss for loss, _ in results], mean
+
+    return batch_step
 
 
 class _CtrlC:

@@ -1,0 +1,177 @@
+"""The same mini-LLM in PyTorch: tensors instead of lists, loss.backward() instead of 7 steps.
+
+Read it next to manual.py and autodiff.py: the forward pass is the lesson's, step
+by step, but every line works on a whole vector (or a whole batch of windows) at
+once, and PyTorch's autograd finds the gradients, as Value.backward() does, in
+float64 so that all three backends agree to the last digits.
+
+Plain lists in and out, like the other backends, so that the training loop,
+the optimizers (model.optim) and the checkpoints are the same for all three:
+- torch_loss_and_grads(params, ids, target): one window, same contract as
+  manual_loss_and_grads and autograd_loss_and_grads;
+- torch_step / torch_batch_step: the steps training runs, on flat lists; a
+  batch of N windows is padded into one (N, T) tensor and computed in one pass.
+
+PyTorch is an optional extra (pip install '.[torch]'); nothing else in the
+project imports this module until the "torch" backend is asked for.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from collections.abc import Sequence
+
+from model.backends import TORCH_MISSING, BatchStep, Step, TorchNotInstalled, Window
+from model.params import Config, Params, check_example, flatten, shapes, unflatten
+
+try:
+    import torch
+    import torch.nn.functional as F
+except ModuleNotFoundError as err:
+    if err.name != "torch":
+        raise
+    raise TorchNotInstalled(TORCH_MISSING) from None
+
+DTYPE = torch.float64  # the scalar backends compute in Python floats, which are float64
+
+
+# ---------------------------------------------------------------- weights as tensors
+
+
+def as_weights(flat: torch.Tensor, config: Config) -> dict[str, torch.Tensor]:
+    """The ten weights, named and shaped, cut out of one flat vector (model.params.flatten order).
+
+    Each is a leaf of the graph, like a weight Value in autodiff.py: loss.backward()
+    fills its .grad.
+    """
+    sizes = [math.prod(shape) for shape in shapes(config).values()]
+    parts = torch.split(flat.detach(), sizes)  # views, not copies
+    return {
+        name: part.view(shape).requires_grad_()
+        for (name, shape), part in zip(shapes(config).items(), parts)
+    }
+
+
+def flat_grad(weights: dict[str, torch.Tensor]) -> torch.Tensor:
+    """The weights' gradients as one vector, in the same order as the weights."""
+    return torch.cat([w.grad.view(-1) for w in weights.values()])
+
+
+def to_tensor(numbers: list[float]) -> torch.Tensor:
+    """A float64 copy of a list of floats.
+
+    Through an array of doubles, because torch.tensor(list) looks at every float
+    on its own and takes about 3x longer; the tensor keeps the array alive.
+    """
+    return torch.frombuffer(array("d", numbers), dtype=DTYPE)
+
+
+def pad(windows: Sequence[Window]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Windows of different lengths as one (B, T) tensor, padded on the right with id 0.
+
+    Returns (ids, lengths, targets). The padding is never looked at: forward()
+    gives it no attention, so a padded window has the same loss as alone.
+    """
+    longest = max(len(ids) for ids, _ in windows)
+    ids = torch.tensor([list(ids) + [0] * (longest - len(ids)) for ids, _ in windows])
+    lengths = torch.tensor([len(ids) for ids, _ in windows])
+    targets = torch.tensor([target for _, target in windows])
+    return ids, lengths, targets
+
+
+# ---------------------------------------------------------------- forward
+
+
+def forward(w: dict[str, torch.Tensor], ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    """The logits (B, vocab) of a batch of windows: ids (B, T), of which lengths (B,) are real.
+
+    Shapes in the comments: B windows, T positions, E = embed_dim, H = hidden_dim.
+    A weight W acts on a vector as W @ x; on a batch of row vectors that is x @ W.T.
+    """
+    B, T = ids.shape
+    E = w["Wq"].shape[0]
+    rows = torch.arange(B)
+
+    # 1. Embeddings: each character's vector plus its position's vector.
+    hidden = w["tok_emb"][ids] + w["pos_emb"][:T]  # (B, T, E)
+    last = hidden[rows, lengths - 1]  # (B, E): the last real character of each window
+
+    # 2. Attention, from the last position only: its query against every key.
+    q = last @ w["Wq"].T  # (B, E)
+    keys = hidden @ w["Wk"].T  # (B, T, E)
+    values = hidden @ w["Wv"].T  # (B, T, E)
+    scores = (keys * q.unsqueeze(1)).sum(dim=-1) / math.sqrt(E)  # (B, T): q . k_i / sqrt(E)
+    # Padding gets a score of -inf, so softmax gives it a weight of exactly 0:
+    # it changes neither the loss nor any gradient.
+    padding = torch.arange(T) >= lengths.unsqueeze(1)  # (B, T), True where padded
+    attn = torch.softmax(scores.masked_fill(padding, -math.inf), dim=-1)  # (B, T)
+    attn_out = (attn.unsqueeze(-1) * values).sum(dim=1)  # (B, E): sum_i attn_i * v_i
+
+    # 3. Residual 1: add the attention's result to the last character's vector.
+    x1 = last + attn_out
+
+    # 4. MLP: H ReLU neurons, then back to E numbers.
+    h = torch.relu(x1 @ w["W1"].T + w["b1"])  # (B, H)
+    mlp_out = h @ w["W2"].T + w["b2"]  # (B, E)
+
+    # 5. Residual 2.
+    x2 = x1 + mlp_out
+
+    # 6. Output: one score (logit) per character of the vocabulary.
+    return x2 @ w["W_out"].T  # (B, vocab)
+
+
+def window_losses(w: dict[str, torch.Tensor], windows: Sequence[Window]) -> torch.Tensor:
+    """-log p[target] of each window (B,), with log-softmax inside cross_entropy.
+
+    cross_entropy never takes log(p) of a p that rounded to 0, like manual.cross_entropy.
+    """
+    ids, lengths, targets = pad(windows)
+    return F.cross_entropy(forward(w, ids, lengths), targets, reduction="none")
+
+
+# ---------------------------------------------------------------- plain lists in and out
+
+
+def losses_and_mean_grad(
+    weights: list[float], config: Config, batch: Sequence[Window]
+) -> tuple[list[float], list[float]]:
+    """Each window's loss, and the gradient of their mean, for flat lists of weights.
+
+    The mean, not the sum: a step then has the same size whatever the batch size.
+    """
+    w = as_weights(to_tensor(weights), config)  # a copy: `weights` is never changed
+    losses = window_losses(w, batch)
+    losses.mean().backward()  # the whole backward pass: what manual.backward() writes in 7 steps
+    return losses.tolist(), flat_grad(w).tolist()
+
+
+def torch_loss_and_grads(params: Params, ids: list[int], target: int) -> tuple[float, Params]:
+    """The loss -log p[target] on one window, and its gradient for every weight, by PyTorch.
+
+    Same contract as manual_loss_and_grads: plain lists in, the same keys and
+    shapes out, `params` left untouched, the same errors for a malformed window.
+    """
+    config = check_example(params, ids, target)
+    losses, grads = losses_and_mean_grad(flatten(params), config, [(ids, target)])
+    return losses[0], unflatten(grads, config)
+
+
+def torch_step(config: Config = Config()) -> Step:
+    """The "torch" backend's step on one window, as model.backends.make_step("torch") gives it."""
+
+    def step(weights: list[float], ids: list[int], target: int) -> tuple[float, list[float]]:
+        losses, grads = losses_and_mean_grad(weights, config, [(ids, target)])
+        return losses[0], grads
+
+    return step
+
+
+def torch_batch_step(config: Config = Config()) -> BatchStep:
+    """The step on a whole batch of windows in one pass, for train(batch_size=N)."""
+
+    def batch_step(weights: list[float], batch: list[Window]) -> tuple[list, list[float]]:
+        return losses_and_mean_grad(weights, config, batch)
+
+    return batch_step
