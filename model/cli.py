@@ -6,6 +6,7 @@ minillm compare --positions 200    # handwritten backward vs autograd, weight by
 minillm train --backend torch --batch-size 64  # PyTorch, 64 windows a step: pip install '.[torch]'
 minillm compare --backend torch    # handwritten vs autograd vs PyTorch, side by side
 minillm lesson 7                   # the lessons (python -m lessons lists them)
+minillm graph --view near          # the graph of one position, drawn: minillm-graph.svg
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from model.backends import BACKENDS, TorchNotInstalled
 from model.checkpoint import load_checkpoint
 from model.compare import compare_backends
 from model.data import count_positions, load_names
+from model.graph_cmd import add_graph_parser, cmd_graph
 from model.optim import DEFAULT_LR, OPTIMIZERS
 from model.params import init_params
 from model.sample import generate
@@ -75,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("lesson", help="run a lesson (see: python -m lessons)")
     p.add_argument("args", nargs=argparse.REMAINDER, help="the lesson number and its options")
+
+    add_graph_parser(commands)  # minillm graph: its options and help are in model/graph_cmd.py
     return parser
 
 
@@ -160,7 +164,7 @@ def cmd_lesson(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"train": cmd_train, "generate": cmd_generate, "compare": cmd_compare,
-            "lesson": cmd_lesson}  # fmt: skip
+            "lesson": cmd_lesson, "graph": cmd_graph}  # fmt: skip
 
 
 if __name__ == "__main__":

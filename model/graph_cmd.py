@@ -1,0 +1,267 @@
+"""minillm graph: draw the autograd graph of one training position of the mini-LLM.
+
+One position is one example: the letters the model sees (".pikachu") and the
+letter it must guess ("."). Its loss is a graph of a few thousand Values (about
+ten thousand with --pure), far too many to draw at once, so the command draws one
+view of it: the steps of the forward pass as boxes, the values nearest the loss,
+one attention score and what it came from, or one step in full.
+
+build_position_graph() and draw_position() are what the command uses; lessons can
+call them too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from autograd import GraphvizNotFound, Value, draw, render, topological_order
+from model.autodiff import forward, to_values
+from model.checkpoint import load_checkpoint
+from model.data import BOUNDARY, clean_name, decode, examples
+from model.params import Params, config_of, init_params
+
+if TYPE_CHECKING:
+    import graphviz
+
+# The scopes forward() builds the loss in, in the order of the forward pass. The
+# weights are made before the forward pass, outside every scope: drawings put them
+# in the "(no scope)" box.
+SCOPES = (
+    "embeddings",
+    "attention/qkv",
+    "attention/scores",
+    "attention/softmax",
+    "attention/output",
+    "residual1",
+    "mlp",
+    "residual2",
+    "output",
+    "loss",
+)
+# What --scope accepts: every scope, and "attention" for its four parts together.
+SCOPE_CHOICES = (SCOPES[0], "attention", *SCOPES[1:])
+VIEWS = ("scopes", "near", "focus")
+FORMATS = ("svg", "png", "html", "dot")
+NEEDS_DOT = ("svg", "png")  # made by Graphviz's dot program; html and dot are written by us
+DEFAULT_WORD = "pikachu"
+DEFAULT_OUT = "minillm-graph"  # in the current folder, with the format as suffix
+
+
+class PositionGraph(NamedTuple):
+    """The loss of one position, and what a drawing or a lesson needs to know about it."""
+
+    loss: Value
+    window: str  # the letters the model sees, e.g. ".pikachu"
+    target: str  # the letter it must guess, e.g. "."
+    scores: list[Value]  # the attention scores, one per letter of the window, in order
+
+
+def positions(word: str) -> int:
+    """How many positions a word gives: one per letter, plus one for the final dot."""
+    return len(word) + 1
+
+
+def check_word(word: str) -> str:
+    """The word as the training names are cleaned (lower case, no accents), or a ValueError.
+
+    The checkpoint was trained on such names, so any other character has no id.
+    """
+    cleaned = clean_name(word)
+    if not cleaned:
+        raise ValueError("the word is empty: give a name such as --word pikachu")
+    bad = [ch for ch in cleaned if not "a" <= ch <= "z"]
+    if bad:
+        raise ValueError(
+            f"the word {word!r} has {bad[0]!r}, which is not a letter a to z; "
+            "the model knows only the letters a to z (upper case and accents are folded)"
+        )
+    return cleaned
+
+
+def build_position_graph(
+    params: Params,
+    word: str = DEFAULT_WORD,
+    position: int | None = None,
+    fused: bool = True,
+    *,
+    backward: bool = True,
+) -> PositionGraph:
+    """The loss of `word`'s position `position` as a graph of Values, gradients filled in.
+
+    Position 0 guesses the first letter from "."; the last one, len(word) (the
+    default), guesses the final "." from the letters before it, so it uses the
+    longest window. `fused=False` records every product (no `dot` nodes).
+    backward() is run so that drawings show each value's gradient; pass
+    backward=False to run it yourself.
+    """
+    word = check_word(word)
+    count = positions(word)
+    if position is None:
+        position = count - 1
+    if isinstance(position, bool) or not isinstance(position, int) or not 0 <= position < count:
+        raise ValueError(
+            f"position {position!r} is out of range: {word!r} has {count} positions, "
+            f"0 to {count - 1} (0 guesses {word[0]!r}, {count - 1} the final {BOUNDARY!r})"
+        )
+    ids, target = list(examples(word, config_of(params).context))[position]
+    loss = forward(to_values(params), ids, target, fused=fused)
+    if backward:
+        loss.backward()
+    return PositionGraph(loss, decode(ids), decode([target]), attention_scores(loss))
+
+
+def attention_scores(loss: Value) -> list[Value]:
+    """The scores the softmax turns into attention weights, in the order of the window.
+
+    forward() does not hand them back, so they are found in the graph: the softmax
+    adds up one exp(score - max) per letter, in order, in one n-ary `+` node.
+    """
+    for node in topological_order(loss):
+        inputs = node._children
+        if (
+            node._scope == "attention/softmax"
+            and node._op == "+"
+            and inputs
+            and all(e._op == "exp" for e in inputs)
+        ):
+            scores = [e._children[0]._children[0] for e in inputs]  # exp(score + -max)
+            if all(s._scope == "attention/scores" for s in scores):
+                return scores
+    raise RuntimeError("no softmax over attention scores in this graph; was it built by forward()?")
+
+
+def draw_position(
+    graph: PositionGraph, view: str = "scopes", scope: str | None = None
+) -> graphviz.Digraph:
+    """One view of the position's graph, as draw() makes it (a graphviz.Digraph).
+
+    "scopes": one box per scope; "near": the values nearest the loss; "focus": the
+    first attention score and what it was computed from; a `scope` name: every
+    value of that scope, in full.
+    """
+    if scope is not None:
+        return draw(graph.loss, scope=scope)
+    if view == "scopes":
+        return draw(graph.loss, group_by="scope")
+    if view == "near":
+        return draw(graph.loss)
+    if view == "focus":
+        return draw(graph.loss, focus=graph.scores[0])
+    raise ValueError(f"view must be one of {VIEWS}, got {view!r}")
+
+
+HELP = "draw the autograd graph of one training position"
+
+DESCRIPTION = """\
+Draw the autograd graph of one training position of the mini-LLM: the letters the
+model sees, the letter it must guess, and every value computed in between, each
+with its data and its gradient. The weights are those of --checkpoint, or the
+initial weights (init_params(), seed 42) without it."""
+
+EPILOG = f"""\
+views:
+  scopes       one box per step of the forward pass (its scope), with how many
+               values of each kind it made, and how many values go from box to box
+  near         the 200 values nearest the loss, dashed stubs for the inputs cut off
+  focus        the first attention score (how much the last letter of the window
+               looks at the first, ".") and what it was computed from, in full
+  --scope S    every value made in step S, in full; inputs from other steps are
+               dashed stubs (--scope replaces --view)
+
+scopes: {", ".join(SCOPE_CHOICES[:5])},
+  {", ".join(SCOPE_CHOICES[5:])}
+  ("attention" is its four parts together). The weights are made outside every
+  scope: the scopes view shows them in the "(no scope)" box.
+
+formats: svg and png are drawn by Graphviz's `dot` program; html (a page that draws
+  the graph in any browser, offline) and dot (the DOT text) need no Graphviz.
+  Without `dot`, svg and png fail with exit status 1, after saving the .dot and
+  .html files next to --out and saying how to install Graphviz
+  (Debian/Ubuntu: sudo apt-get install graphviz; macOS: brew install graphviz).
+
+examples:
+  minillm graph                            # {DEFAULT_OUT}.svg: the scopes of "pikachu"
+  minillm graph --view near --format png
+  minillm graph --word eevee --position 0 --view focus --format html
+  minillm graph --scope attention/softmax --pure --checkpoint minillm.ckpt.json"""
+
+
+def add_graph_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """The `graph` subcommand and its options, added to minillm's subcommands."""
+    p = commands.add_parser(
+        "graph",
+        help=HELP,
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--word", default=DEFAULT_WORD,
+                   help=f"the name to draw (letters a to z; default {DEFAULT_WORD})")  # fmt: skip
+    p.add_argument("--position", type=int, default=None, metavar="I",
+                   help="which position: 0 guesses the first letter from '.', ... "
+                   "len(word) guesses the final '.' (default: that last one, "
+                   "the longest window)")  # fmt: skip
+    p.add_argument("--view", choices=VIEWS, default=None,
+                   help="what to draw (default scopes; see views below)")  # fmt: skip
+    p.add_argument("--scope", choices=SCOPE_CHOICES, default=None, metavar="S",
+                   help="draw every value of this scope (see scopes below)")  # fmt: skip
+    p.add_argument("--format", choices=FORMATS, default=None,
+                   help="file format (default: from --out's suffix, else svg)")  # fmt: skip
+    p.add_argument("--out", default=None, metavar="PATH",
+                   help=f"where to write (default: {DEFAULT_OUT}.<format> here)")  # fmt: skip
+    p.add_argument("--pure", action="store_true",
+                   help="record every * (no fused dot): about 3x more values")  # fmt: skip
+    p.add_argument("--checkpoint", default=None, metavar="PATH",
+                   help="draw with these weights (default: the initial weights)")  # fmt: skip
+    return p
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    """Build the position's graph, draw the chosen view, save it and print its path."""
+    if args.scope is not None and args.view is not None:
+        raise ValueError(f"--scope draws its own view: use --scope {args.scope} without --view")
+    view = args.view or "scopes"
+    format, out = _format_and_path(args.format, args.out)
+    params = load_checkpoint(args.checkpoint).params if args.checkpoint else init_params()
+    graph = build_position_graph(params, args.word, args.position, fused=not args.pure)
+    what = f"--scope {args.scope}" if args.scope else f"--view {view}"
+    print(
+        f"minillm graph: {graph.window!r} -> {graph.target!r}, loss {graph.loss.data:.4f}, "
+        f"{len(topological_order(graph.loss)):,} values ({'pure' if args.pure else 'fused'}); "
+        f"drawing {what}",
+        file=sys.stderr,
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        drawing = draw_position(graph, view, args.scope)
+    for warning in caught:  # "Showing the 200 values nearest...", "drawing 4,624 values..."
+        # draw()'s hints name its Python arguments; say what the options are instead.
+        note = str(warning.message).replace(_API_HINT, _CLI_HINT)
+        print(f"minillm graph: note: {note}", file=sys.stderr)
+    try:
+        path = render(drawing, out, format=format)
+    except (GraphvizNotFound, TimeoutError) as err:
+        print(f"minillm graph: error: {err}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
+
+
+_API_HINT = "To see more: max_nodes=None (all), group_by='scope' (one box per scope), "
+_API_HINT += "focus=<a value> or scope='<name>' (one part in full)."
+_CLI_HINT = "To see the rest: --view scopes, --view focus or --scope S."
+
+
+def _format_and_path(format: str | None, out: str | None) -> tuple[str, Path]:
+    """--format and --out agree: the format defaults to --out's suffix, the suffix to the format."""
+    suffix = Path(out).suffix.lstrip(".").lower() if out else ""
+    if format is None:
+        format = suffix if suffix in FORMATS else "svg"
+    elif suffix in FORMATS and suffix != format:
+        raise ValueError(f"--out {out} ends in .{suffix} but --format is {format}: make them agree")
+    path = Path(out) if out else Path(f"{DEFAULT_OUT}.{format}")
+    return format, path if path.suffix else path.with_suffix(f".{format}")
