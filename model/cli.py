@@ -30,6 +30,7 @@ DEFAULT_CHECKPOINT = "minillm.ckpt.json"
 # The command line's defaults are chosen to finish in under 3 minutes on 2 cores and
 # to reach a lower loss than the lesson's 10 SGD epochs (see the README).
 CLI_OPTIMIZER = "adam"
+CLI_SCHEDULE = "linear"
 CLI_EPOCHS = 5
 
 
@@ -52,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--epochs", type=int, default=CLI_EPOCHS, help="passes over all the names")
     p.add_argument("--lr", type=float, default=None,
                    help=f"learning rate (default: {DEFAULT_LR})")  # fmt: skip
+    p.add_argument("--schedule", choices=["constant", "linear"], default=CLI_SCHEDULE,
+                   help=f"learning rate over the run (default {CLI_SCHEDULE}: falls to 0 "
+                   "at the end; the lesson kept it constant)")  # fmt: skip
     p.add_argument("--names", default=None, help="a UTF-8 file with one name a line")
     p.add_argument("--checkpoint", default=DEFAULT_CHECKPOINT, help="where to save the model")
     p.add_argument("--resume", action="store_true", help="continue from --checkpoint")
@@ -106,6 +110,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         backend=args.backend,
         optimizer=args.optimizer,
         lr=args.lr,
+        lr_schedule=args.schedule,
         epochs=args.epochs,
         seed=args.seed,
         fused=not args.pure,

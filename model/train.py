@@ -62,6 +62,7 @@ def train(
     backend: str = "autograd",
     optimizer: str = "sgd",
     lr: float | None = None,
+    lr_schedule: str = "constant",
     epochs: int = 10,
     seed: int = 42,
     fused: bool = True,
@@ -78,6 +79,8 @@ def train(
     or "torch" (PyTorch, an optional extra); fused=False makes the autograd backend
     record every multiplication (the pure path).
     optimizer: "sgd" (the lesson's, lr 0.01) or "adam" (lr 0.003); `lr` overrides.
+    lr_schedule: "constant" (the lesson's) or "linear": the step size falls in a
+    straight line to 0 at the end of the last epoch, for a lower final loss.
     batch_size: windows per step, which uses their mean gradient (1: the lesson's way).
     A batch may span names; on Ctrl-C the last one is cut at the end of the current
     name, so with batch_size > 1 a resumed run may group a few windows differently.
@@ -92,8 +95,14 @@ def train(
         raise ValueError(f"epochs must be a whole number >= 0, got {epochs!r}")
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"batch_size must be a whole number >= 1, got {batch_size!r}")
+    if lr_schedule not in ("constant", "linear"):
+        raise ValueError(f"lr_schedule must be 'constant' or 'linear', got {lr_schedule!r}")
     batch_step = _make_batch_step(backend, config, fused)
-    state = _start_state(config, backend, optimizer, lr, seed, params, checkpoint, resume)
+    steps = epochs * -(-count_positions(names) // batch_size)  # optimizer steps in the run
+    decay_steps = steps if lr_schedule == "linear" else None
+    state = _start_state(
+        config, backend, optimizer, lr, decay_steps, seed, params, checkpoint, resume
+    )
     opt = make_optimizer(state.optimizer["name"], count_params(config), state.optimizer["lr"])
     opt.load_state_dict(state.optimizer)
     weights = flatten(state.params)
@@ -232,7 +241,9 @@ def _ctrl_c_stops_after_this_name() -> Iterator[_CtrlC]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _start_state(config, backend, optimizer, lr, seed, params, checkpoint, resume) -> Checkpoint:
+def _start_state(
+    config, backend, optimizer, lr, decay_steps, seed, params, checkpoint, resume
+) -> Checkpoint:
     """A fresh training state, or the one saved in the checkpoint when resuming."""
     if resume:
         if not checkpoint:
@@ -243,7 +254,7 @@ def _start_state(config, backend, optimizer, lr, seed, params, checkpoint, resum
     if params is None:
         params = init_params(config, seed)
     check_params(params, config)
-    opt = make_optimizer(optimizer, count_params(config), lr)
+    opt = make_optimizer(optimizer, count_params(config), lr, decay_steps)
     return Checkpoint(
         config=config, params=params, optimizer=opt.state_dict(),
         rng_state=list(random.Random(seed).getstate()), backend=backend, seed=seed,
