@@ -69,8 +69,14 @@ def grads_of(vparams: ValueParams) -> Params:
     }
 
 
-def forward(vparams: ValueParams, ids: list[int], target: int, fused: bool = True) -> Value:
-    """The loss -log p[target] as a Value, each step of the lesson in its own scope."""
+def forward(
+    vparams: ValueParams, ids: list[int], target: int, fused: bool = True, trace: dict | None = None
+) -> Value:
+    """The loss -log p[target] as a Value, each step of the lesson in its own scope.
+
+    Pass a dict as `trace` to get the intermediate Values back in it, by the names
+    manual.forward() uses for its cache (q, keys, values, scores, attn, x1, h, x2, logits).
+    """
     dot_ = dot if fused else pure_dot
     tok_emb, pos_emb = vparams["tok_emb"], vparams["pos_emb"]
     E = len(vparams["Wq"])
@@ -106,7 +112,13 @@ def forward(vparams: ValueParams, ids: list[int], target: int, fused: bool = Tru
         logits = [dot_(row, x2) for row in vparams["W_out"]]
 
     with scope("loss"):
-        return log_sum_exp(logits) - logits[target]
+        loss = log_sum_exp(logits) - logits[target]
+    if trace is not None:
+        trace.update(
+            hidden=hidden, q=q, keys=keys, values=values, scores=scores, attn=attn,
+            x1=x1, h=h, x2=x2, logits=logits,
+        )  # fmt: skip
+    return loss
 
 
 def softmax(scores: list[Value]) -> list[Value]:

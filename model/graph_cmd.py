@@ -108,30 +108,11 @@ def build_position_graph(
             f"0 to {count - 1} (0 guesses {word[0]!r}, {count - 1} the final {BOUNDARY!r})"
         )
     ids, target = list(examples(word, config_of(params).context))[position]
-    loss = forward(to_values(params), ids, target, fused=fused)
+    trace: dict = {}
+    loss = forward(to_values(params), ids, target, fused=fused, trace=trace)
     if backward:
         loss.backward()
-    return PositionGraph(loss, decode(ids), decode([target]), attention_scores(loss))
-
-
-def attention_scores(loss: Value) -> list[Value]:
-    """The scores the softmax turns into attention weights, in the order of the window.
-
-    forward() does not hand them back, so they are found in the graph: the softmax
-    adds up one exp(score - max) per letter, in order, in one n-ary `+` node.
-    """
-    for node in topological_order(loss):
-        inputs = node._children
-        if (
-            node._scope == "attention/softmax"
-            and node._op == "+"
-            and inputs
-            and all(e._op == "exp" for e in inputs)
-        ):
-            scores = [e._children[0]._children[0] for e in inputs]  # exp(score + -max)
-            if all(s._scope == "attention/scores" for s in scores):
-                return scores
-    raise RuntimeError("no softmax over attention scores in this graph; was it built by forward()?")
+    return PositionGraph(loss, decode(ids), decode([target]), trace["scores"])
 
 
 def draw_position(
