@@ -1,0 +1,227 @@
+"""Lesson 9: The mini-LLM built from Values.
+
+The model of lessons 5 and 6, written once more, but with Values: its forward
+pass is the same math, and backward() finds its gradients. We count how many
+Values one position makes (and why), draw a readable part of the graph, and put
+autograd's gradients next to the handwritten 7-step backward, weight by weight.
+
+    python -m lessons 9            (--lang fr, --quick, --window .bulb, --help)
+
+Each `# %%` line starts a cell: open this file as a notebook and run the cells in order.
+"""
+
+# %%
+from collections import Counter
+
+from autograd import topological_order
+from lessons.common import Context, Lesson, bar_chart, next_letters, table
+from model import Config, count_params, encode, init_params, manual
+from model.autodiff import forward, grads_of, leaves, to_values
+from model.compare import compare_backends
+from model.data import VOCAB
+from model.params import flatten
+
+# %% Change me! Then run the lesson again (or: python -m lessons 9 --window .bulbiza).
+CHANGE_ME = {
+    "window": ".pik",  # exercise 1: the letters the model sees (try 8 of them: ".bulbiza")
+    "next_letter": "a",  # the letter it should guess next
+    "guess_dots": 0,  # exercise 2: your count of the dot nodes for your window
+    "weight": "Wq",  # exercise 3: the weight to look at closely (try "tok_emb")
+}
+
+lesson = Lesson(9, CHANGE_ME, exercises=3)
+# In a notebook, to read the lesson in French: lesson.configure(lang="fr")
+
+CONFIG = Config()
+DEFAULT_WINDOW = ".pik"
+
+
+def example(ctx: Context) -> tuple[list[int], int]:
+    """The window and the next letter from CHANGE_ME, as ids (the last 8 letters at most)."""
+    window, letter = ctx.values["window"], ctx.values["next_letter"]
+    if not window or any(ch not in VOCAB for ch in window) or letter not in VOCAB or not letter:
+        raise ValueError(ctx.t("bad_letters", window=window, letter=letter))
+    return encode(window)[-CONFIG.context :], encode(letter[:1])[0]
+
+
+def dot_formula(n: int, config: Config = CONFIG) -> int:
+    """How many dot products one position computes, with a window of n letters."""
+    E, H, V = config.embed_dim, config.hidden_dim, config.vocab_size
+    # q: E | keys, values: 2nE | scores: n | attention output: E | MLP: H + E | logits: V
+    return E + 2 * n * E + n + E + H + E + V
+
+
+# %% Step 1: the model, rebuilt from Values
+@lesson.step
+def the_model(ctx: Context) -> None:
+    """The same weights, wrapped in Values; the same loss as the float version."""
+    ctx.heading("model_title")
+    params = init_params(CONFIG, seed=42)
+    ids, target = example(ctx)
+    vparams = to_values(params)
+    loss = forward(vparams, ids, target)
+    by_floats = manual.cross_entropy(manual.forward(params, ids)["logits"], target)
+    ctx.say(
+        "model_intro", params=ctx.number(count_params(CONFIG)),
+        leaves=ctx.number(len(leaves(vparams))),
+        window=ctx.values["window"], letter=VOCAB[target], loss=loss.data, floats=by_floats,
+    )  # fmt: skip
+    print(ctx.t("model_bars", window=ctx.values["window"]))
+    ctx.show(bar_chart(next_letters(params, ctx.values["window"], top=5)))
+    ctx.claim("loss", loss.data)
+    ctx.claim("loss_difference_with_floats", abs(loss.data - by_floats))
+    ctx.state.params, ctx.state.ids, ctx.state.target = params, ids, target
+
+
+# %% Step 2: how many Values does one position make?
+def count_nodes(ids: list[int], target: int, fused: bool) -> dict[str, int]:
+    """The values of one position's graph, counted by kind: weights, constants, operations."""
+    loss = forward(to_values(init_params(CONFIG)), ids, target, fused)
+    counts: Counter = Counter()
+    for node in topological_order(loss):
+        if node._children:
+            counts["**" if node._op.startswith("**") else node._op] += 1
+        else:
+            counts["weights" if node.label else "constants"] += 1
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+@lesson.step
+def counting_nodes(ctx: Context) -> None:
+    """Count the graph of one position, fused and pure, and explain the numbers."""
+    ctx.heading("count_title")
+    ids, target = ctx.state.ids, ctx.state.target
+    fused, pure = count_nodes(ids, target, True), count_nodes(ids, target, False)
+    kinds = ["weights", "constants", "dot", "*", "+", "exp", "log", "relu", "**", "total"]
+    rows = [(ctx.t("kind_" + k) if k in ("weights", "constants", "total") else k,
+             fused[k], pure[k]) for k in kinds]  # fmt: skip
+    ctx.say("count_intro", n=len(ids))
+    ctx.show(table([ctx.t("col_kind"), "fused", "pure"], rows))
+    ctx.claim("nodes_fused", fused["total"])
+    ctx.claim("nodes_pure", pure["total"])
+
+    n, E = len(ids), CONFIG.embed_dim
+    predicted = ctx.claim("dots_predicted", dot_formula(n))
+    ctx.claim("dots_counted", fused["dot"])
+    lengths = E * E + 2 * n * E * E + n * E + E * n + CONFIG.hidden_dim * E
+    lengths += E * CONFIG.hidden_dim + CONFIG.vocab_size * E  # a dot of m numbers: m `*` in pure
+    ctx.claim("pure_minus_fused_predicted", lengths)
+    ctx.say(
+        "count_why", n=n, dots=predicted, counted=fused["dot"], extra=ctx.number(lengths),
+        difference=ctx.number(pure["total"] - fused["total"]),
+    )  # fmt: skip
+
+    rows = []
+    marks = {}
+    for length in range(1, CONFIG.context + 1):
+        window = [0] + [1] * (length - 1)
+        rows.append((ctx.t("letters", n=length), count_nodes(window, 1, False)["total"]))
+        marks[length - 1] = f"(fused: {ctx.number(count_nodes(window, 1, True)['total'])})"
+    print(ctx.t("count_by_length"))
+    ctx.show(bar_chart(rows, fmt=ctx.number, marks=marks))
+    ctx.say("count_by_length_why")
+
+    ctx.say("exercise1")
+    ctx.check(
+        1, len(ids) != len(DEFAULT_WINDOW), "exercise1_ok", "exercise1_hint",
+        n=len(ids), total=ctx.number(fused["total"]),
+    )  # fmt: skip
+    ctx.say("exercise2", n=n)
+    guess = ctx.values["guess_dots"]
+    ctx.check(2, guess == fused["dot"], "exercise2_ok", "exercise2_hint", guess=guess, n=n)
+
+
+# %% Step 3: a picture of a readable part
+@lesson.step
+def drawing(ctx: Context) -> None:
+    """Thousands of boxes cannot be read: draw one box per step, then one attention score."""
+    ctx.heading("draw_title")
+    ids, target = ctx.state.ids, ctx.state.target
+    ctx.say("draw_intro")
+    fused = forward(to_values(ctx.state.params), ids, target)
+    fused.backward()
+    ctx.draw(fused, "scopes", ctx.t("picture_scopes"), group_by="scope")
+    pure = forward(to_values(ctx.state.params), ids, target, fused=False)
+    pure.backward()
+    score = next(  # the first score: (sum of 16 products) * 1/sqrt(16), a constant leaf
+        node for node in topological_order(pure)
+        if node._scope == "attention/scores" and node._op == "*" and not node._children[1]._children
+    )  # fmt: skip
+    ctx.say("draw_score", data=score.data, grad=score.grad)
+    ctx.draw(pure, "one_score", ctx.t("picture_score"), focus=score)
+
+
+# %% Step 4: autograd next to the handwritten backward
+def largest_difference(a: list, b: list) -> float:
+    """The largest |a - b| over every entry of two weights (vectors or matrices)."""
+    return max(abs(x - y) for x, y in zip(flatten({"w": a}), flatten({"w": b})))
+
+
+@lesson.step
+def same_gradients(ctx: Context) -> None:
+    """The 7-step backward of lesson 6 and backward(): the same gradients, weight by weight."""
+    ctx.heading("grads_title")
+    params, ids, target = ctx.state.params, ctx.state.ids, ctx.state.target
+    by_hand = manual.backward(params, manual.forward(params, ids), target)
+    found = {}
+    for fused in (True, False):
+        vparams = to_values(params)
+        forward(vparams, ids, target, fused).backward()
+        found[fused] = (vparams, grads_of(vparams))
+    fused_grads, pure_grads = found[True][1], found[False][1]
+    ctx.say("grads_intro")
+    rows = []
+    for name, w in params.items():
+        shape = f"{len(w)}×{len(w[0])}" if isinstance(w[0], list) else f"{len(w)}"
+        rows.append((
+            name, shape, largest_difference(by_hand[name], fused_grads[name]),
+            largest_difference(by_hand[name], pure_grads[name]),
+        ))  # fmt: skip
+    header = [ctx.t("col_weight"), ctx.t("col_shape"), "|manual - fused|", "|manual - pure|"]
+    ctx.show(table(header, rows))
+    worst = max(max(r[2], r[3]) for r in rows)
+    worst_name = max(rows, key=lambda r: max(r[2], r[3]))[0]
+    ctx.claim("largest_difference_one_position", worst)
+
+    positions = ctx.sized(200, 20)
+    report = compare_backends(params, positions)
+    over_many = max(report["largest_difference"].values())
+    ctx.claim("largest_difference_many_positions", over_many)
+    ctx.claim("largest_difference", max(worst, over_many))
+    ctx.say(
+        "grads_same", worst=worst, name=worst_name, positions=report["positions"],
+        many=over_many,
+    )  # fmt: skip
+
+    name = ctx.values["weight"]
+    if name not in params:
+        raise ValueError(ctx.t("bad_weight", weight=name, names=", ".join(params)))
+    values = leaves({name: found[True][0][name]})
+    hand = flatten({name: by_hand[name]})
+    biggest = sorted(range(len(hand)), key=lambda i: -abs(hand[i]))[:6]
+    nonzero = sum(1 for g in hand if g != 0.0)
+    ctx.say("weight_intro", weight=name, count=len(hand), nonzero=nonzero)
+    rows = [
+        (values[i].label, hand[i], values[i].grad, abs(hand[i] - values[i].grad)) for i in biggest
+    ]
+    header = [ctx.t("col_entry"), "manual", "autograd", ctx.t("col_difference")]
+    ctx.show(table(header, rows))
+    ctx.say("exercise3")
+    ctx.check(3, name != "Wq", "exercise3_ok", "exercise3_hint", weight=name, nonzero=nonzero,
+              count=len(hand))  # fmt: skip
+
+
+# %% Step 5: what we learned
+@lesson.step
+def summary(ctx: Context) -> None:
+    """What to remember, and what comes next."""
+    ctx.heading("summary_title")
+    ctx.say("summary")
+
+
+# %%
+run = lesson.run  # run(lang="fr", quick=True, window=".bulbiza") -> the figures the lesson states
+
+if __name__ == "__main__":
+    lesson.run_as_script()

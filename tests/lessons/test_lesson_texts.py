@@ -1,0 +1,101 @@
+"""The texts: every language has the same keys and placeholders; the loader and helpers."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+
+from lessons import LESSONS
+from lessons.common import (
+    TEXT_DIR,
+    Text,
+    bar_chart,
+    default_language,
+    languages,
+    line_chart,
+    parse_text,
+    placeholders,
+    resample,
+    text_problems,
+)
+
+
+def test_every_language_has_the_same_keys_and_placeholders():
+    assert languages() == ["en", "fr"]
+    assert text_problems() == []
+
+
+def test_text_problems_names_what_a_translator_left_out(tmp_path, monkeypatch):
+    for lang, body in {"en": "[a]\nHello {name}\n\n[b]\nBye\n", "xx": "[a]\nSalut {nom}\n"}.items():
+        (tmp_path / lang).mkdir()
+        (tmp_path / lang / "lesson99.txt").write_text(body, encoding="utf-8")
+    monkeypatch.setattr("lessons.common.TEXT_DIR", tmp_path)
+    problems = text_problems()
+    assert any("xx/lesson99.txt has no [b]" in p for p in problems)
+    assert any("[a] uses ['nom']" in p for p in problems)
+
+
+@pytest.mark.parametrize("number", sorted(LESSONS))
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_lesson_has_a_title_and_a_text_for_each_value(number, lang):
+    module = importlib.import_module(LESSONS[number])
+    assert module.lesson.number == number
+    text = Text(module.lesson.name, lang)
+    assert text("title")
+    for key in module.CHANGE_ME:
+        assert text("change_" + key)
+
+
+def test_default_language_follows_LANG():
+    assert default_language({"LANG": "fr_FR.UTF-8"}) == "fr"
+    assert default_language({"LANG": "fr_CA"}) == "fr"
+    assert default_language({"LANG": "en_US.UTF-8"}) == "en"
+    assert default_language({"LANG": "de_DE.UTF-8"}) == "en"
+    assert default_language({}) == "en"
+
+
+def test_parse_text_reads_sections_and_skips_notes():
+    sections = parse_text("# a note\n[one]\nfirst line\n\nsecond {x}\n\n[two.b]\n# note\nend\n")
+    assert sections == {"one": "first line\n\nsecond {x}", "two.b": "end"}
+    assert placeholders(sections["one"]) == {"x"}
+
+
+@pytest.mark.parametrize(
+    "source", ["[a]\nx\n[a]\ny\n", "text before any key\n[a]\nx\n"], ids=["twice", "orphan"]
+)
+def test_parse_text_refuses_what_a_translator_would_get_wrong(source):
+    with pytest.raises(ValueError, match="line"):
+        parse_text(source)
+
+
+def test_a_missing_key_says_which_file():
+    with pytest.raises(KeyError, match=r"fr/lesson07\.txt"):
+        Text("lesson07", "fr")("no_such_key")
+
+
+def test_french_texts_use_accents_and_no_ascii_fallbacks():
+    french = "".join(p.read_text(encoding="utf-8") for p in (TEXT_DIR / "fr").glob("*.txt"))
+    assert "é" in french and "à" in french
+    assert not re.search(r"\b(lecon|entrainement|etape|deja)\b", french)
+
+
+def test_one_step_per_notebook_cell():
+    """Each `# %%` cell holds at most one step, so a notebook runs the lesson cell by cell."""
+    for module_name in LESSONS.values():
+        path = Path(importlib.import_module(module_name).__file__)
+        cells = re.split(r"^# %%.*$", path.read_text(encoding="utf-8"), flags=re.M)
+        steps = [cell.count("@lesson.step") for cell in cells]
+        assert max(steps) == 1 and sum(steps) >= 4, path.name
+
+
+def test_charts_in_text():
+    chart = line_chart({"a": [3.0, 2.0, 1.0], "b": [1.0, 1.5, 2.0]}, width=12, height=5)
+    lines = chart.splitlines()
+    assert lines[0].startswith("3.00") and "*" in lines[0] and "o" in chart
+    assert lines[-1].strip() == "* a   o b"
+    bars = bar_chart([("a", 0.5), ("b", 0.25)], width=8)
+    assert bars.splitlines()[0].count("█") == 8 and bars.splitlines()[1].count("█") == 4
+    assert resample([1, 2, 3, 4], 2) == [1.5, 3.5]
