@@ -12,6 +12,7 @@ record one node per matrix product rather than one per multiplication.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import mul
 
 from autograd.value import Value, _result
 
@@ -25,6 +26,6 @@ def dot(ws: Sequence[Value], xs: Sequence[Value]) -> Value:
         x_data = [x.data for x in xs]
     except AttributeError:
         raise TypeError("dot takes two sequences of Values; wrap numbers with Value(x)") from None
-    out = sum([w * x for w, x in zip(w_data, x_data)])
+    out = sum(map(mul, w_data, x_data))  # w_0*x_0 + w_1*x_1 + ..., in that order
     # Inputs are (w_0..w_n-1, x_0..x_n-1); each one's local derivative is its partner.
     return _result(out, (*ws, *xs), (*x_data, *w_data), "dot")

@@ -21,25 +21,27 @@ def topological_order(root: Value, leaves: bool = True) -> list[Value]:
     backward() does not need to visit them, their parents fill in their grads.
 
     This is a depth-first search with an explicit stack. A node is appended only when
-    we come back to it after all its inputs (the `True` marker), never when it is
-    first pushed: that is what keeps a node reached along two paths in the right place.
+    we come back to it after all its inputs (the `None` marker pushed above it),
+    never when it is first pushed: that is what keeps a node reached along two
+    paths in the right place.
     """
     order: list[Value] = []
     seen: set[Value] = set()  # nodes already expanded (a Value hashes by identity)
-    stack: list[tuple[Value, bool]] = [(root, False)]
+    stack: list[Value | None] = [root]
     while stack:
-        node, inputs_done = stack.pop()
-        if inputs_done:
-            order.append(node)
+        node = stack.pop()
+        if node is None:  # the marker: the node below it now has all its inputs in order
+            order.append(stack.pop())
             continue
         if node in seen:
             continue
         seen.add(node)
-        stack.append((node, True))
+        stack.append(node)
+        stack.append(None)
         # Push in reverse so that the first input is expanded first: a fixed order.
         for child in reversed(node._children):
             if (leaves or child._children) and child not in seen:
-                stack.append((child, False))
+                stack.append(child)
     if not leaves and not root._children:
         return []
     return order

@@ -163,8 +163,8 @@ class Value:
         Built-in sum() works too, but it makes a chain of n-1 two-input `+` nodes;
         this makes one node whose local derivative is 1 for every input.
         """
-        terms = tuple(as_value(t) for t in terms)
-        return _result(sum(t.data for t in terms), terms, (1.0,) * len(terms), "+")
+        terms = tuple([as_value(t) for t in terms])
+        return _result(sum([t.data for t in terms]), terms, (1.0,) * len(terms), "+")
 
     # ------------------------------------------------------------------ backpropagation
 
@@ -175,18 +175,22 @@ class Value:
         again, so every .grad doubles. Reset with zero_grad() between steps.
         """
         order = topological_order(self, leaves=False)  # inputs before outputs
-        # Inner nodes get this call's gradient on a clean slate, then their old grad
-        # back on top; leaves (weights, inputs) simply accumulate as we go.
+        # Inner nodes must pass on only this call's gradient. On a graph that was
+        # differentiated before, put their old grads aside and add them back at the
+        # end; leaves (weights, inputs) simply accumulate as we go.
         earlier = [node.grad for node in order]
-        for node in order:
-            node.grad = 0.0
+        differentiated_before = any(earlier)
+        if differentiated_before:
+            for node in order:
+                node.grad = 0.0
         self.grad += 1.0  # d(self)/d(self)
         for node in reversed(order):  # outputs before inputs: the chain rule
             grad = node.grad
             for child, local in zip(node._children, node._local_grads):
                 child.grad += local * grad
-        for node, old in zip(order, earlier):
-            node.grad += old
+        if differentiated_before:
+            for node, old in zip(order, earlier):
+                node.grad += old
 
 
 def as_value(x: Value | Number) -> Value:
