@@ -127,6 +127,13 @@ def text_problems() -> list[str]:
     langs = languages()
     files = sorted({p.stem for lang in langs for p in (TEXT_DIR / lang).glob("*.txt")})
     problems = []
+    for lang in langs:  # a lesson's key must not hide one of common.txt by accident
+        shared = read_sections("common", lang) if (TEXT_DIR / lang / "common.txt").exists() else {}
+        for name in files:
+            path = TEXT_DIR / lang / f"{name}.txt"
+            if name != "common" and path.exists():
+                for key in sorted(set(read_sections(name, lang)) & set(shared)):
+                    problems.append(f"text/{lang}/{name}.txt repeats [{key}] of common.txt")
     for name in files:
         texts = {}
         for lang in langs:
@@ -344,6 +351,11 @@ def display_file(path: Path) -> None:
 
 # ---------------------------------------------------------------------------- a lesson
 
+
+class BadValue(ValueError):
+    """An exercise value the lesson cannot use; the message says why, in the lesson's language."""
+
+
 Step = Callable[["Context"], None]
 
 
@@ -440,7 +452,7 @@ class Lesson:
         lang, quick, out = args.pop("lang"), args.pop("quick"), args.pop("out")
         try:
             self.last_claims = self.run(lang, quick, out, **args)
-        except ValueError as err:  # a value the lesson cannot use, e.g. a temperature of 0
+        except BadValue as err:  # a value the lesson cannot use, e.g. a temperature of 0
             print(f"lesson {self.number}: {err}", file=sys.stderr)
             return 2
         return 0
@@ -555,10 +567,10 @@ class Context:
         n = len(self.done)
         return "🟩" * n + "⬜" * (self.lesson.exercises - n)
 
-    def require(self, condition: bool, key: str) -> None:
+    def require(self, condition: bool, key: str, **values: Any) -> None:
         """Stop with the text of `key` (filled in with the exercise values) unless `condition`."""
         if not condition:
-            raise ValueError(self.t(key, **self.values))
+            raise BadValue(self.t(key, **{**self.values, **values}))
 
     def claim(self, name: str, value: Any) -> Any:
         """Record a figure the lesson states, for the tests; returns it."""

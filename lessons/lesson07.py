@@ -168,8 +168,7 @@ def a_softmax(ctx: Context) -> None:
     """Softmax and cross-entropy over three letters: by hand, by the shortcut p - y, by backward."""
     ctx.heading("softmax_title")
     target = ctx.values["target"]
-    if target not in LOGITS:
-        raise ValueError(ctx.t("bad_target", target=target))
+    ctx.require(target in LOGITS, "bad_target")
     v = build_softmax(target)
     ctx.say("softmax_intro", target=target)
     rows = [(letter, v["p_" + letter].data) for letter in LOGITS]

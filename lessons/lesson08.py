@@ -146,8 +146,7 @@ def second_backward(ctx: Context) -> None:
     """Gradients accumulate: each backward() adds again. zero_grad() starts over."""
     ctx.heading("again_title")
     calls = ctx.values["backward_calls"]
-    if calls < 1:
-        raise ValueError(ctx.t("bad_calls", calls=calls))
+    ctx.require(calls >= 1, "bad_calls", calls=calls)
     v = small_graph()
     v["L"].backward()
     once = {n: v[n].grad for n in NAMES}
@@ -204,8 +203,7 @@ def finite_differences(ctx: Context) -> None:
     """gradcheck: compare backward() with (f(x + eps) - f(x - eps)) / (2 eps), input by input."""
     ctx.heading("check_title")
     eps = ctx.values["eps"]
-    if not eps > 0:
-        raise ValueError(ctx.t("bad_eps", eps=eps))
+    ctx.require(eps > 0, "bad_eps")
     ctx.say("check_intro")
     report = gradcheck(f, [Value(A, "a"), Value(B, "b")])  # raises if they disagree
     ctx.claim("gradcheck_ok", report.ok)

@@ -19,7 +19,7 @@ from model import Config, count_params, encode, init_params, manual
 from model.autodiff import forward, grads_of, leaves, to_values
 from model.compare import compare_backends
 from model.data import VOCAB
-from model.params import flatten
+from model.params import WEIGHTS, flatten
 
 # %% Change me! Then run the lesson again (or: python -m lessons 9 --window .bulbiza).
 CHANGE_ME = {
@@ -36,12 +36,18 @@ CONFIG = Config()
 DEFAULT_WINDOW = ".pik"
 
 
+def check_values(ctx: Context) -> None:
+    """Stop at once, with a clear message, on a value the lesson cannot use."""
+    window, letter = ctx.values["window"], ctx.values["next_letter"]
+    letters_ok = window and all(ch in VOCAB for ch in window + letter) and len(letter) == 1
+    ctx.require(letters_ok, "bad_letters", letter=letter)
+    ctx.require(ctx.values["weight"] in WEIGHTS, "bad_weight", names=", ".join(WEIGHTS))
+
+
 def example(ctx: Context) -> tuple[list[int], int]:
     """The window and the next letter from CHANGE_ME, as ids (the last 8 letters at most)."""
     window, letter = ctx.values["window"], ctx.values["next_letter"]
-    if not window or any(ch not in VOCAB for ch in window) or letter not in VOCAB or not letter:
-        raise ValueError(ctx.t("bad_letters", window=window, letter=letter))
-    return encode(window)[-CONFIG.context :], encode(letter[:1])[0]
+    return encode(window)[-CONFIG.context :], encode(letter)[0]
 
 
 def dot_formula(n: int, config: Config = CONFIG) -> int:
@@ -55,6 +61,7 @@ def dot_formula(n: int, config: Config = CONFIG) -> int:
 @lesson.step
 def the_model(ctx: Context) -> None:
     """The same weights, wrapped in Values; the same loss as the float version."""
+    check_values(ctx)
     ctx.heading("model_title")
     params = init_params(CONFIG, seed=42)
     ids, target = example(ctx)
@@ -142,12 +149,10 @@ def drawing(ctx: Context) -> None:
     fused = forward(to_values(ctx.state.params), ids, target)
     fused.backward()
     ctx.draw(fused, "scopes", ctx.t("picture_scopes"), group_by="scope")
-    pure = forward(to_values(ctx.state.params), ids, target, fused=False)
+    trace: dict = {}  # forward() puts its intermediate Values here: q, keys, scores...
+    pure = forward(to_values(ctx.state.params), ids, target, fused=False, trace=trace)
     pure.backward()
-    score = next(  # the first score: (sum of 16 products) * 1/sqrt(16), a constant leaf
-        node for node in topological_order(pure)
-        if node._scope == "attention/scores" and node._op == "*" and not node._children[1]._children
-    )  # fmt: skip
+    score = trace["scores"][0]  # how much the last letter looks at the first one
     ctx.say("draw_score", data=score.data, grad=score.grad)
     ctx.draw(pure, "one_score", ctx.t("picture_score"), focus=score)
 
@@ -195,8 +200,6 @@ def same_gradients(ctx: Context) -> None:
     )  # fmt: skip
 
     name = ctx.values["weight"]
-    if name not in params:
-        raise ValueError(ctx.t("bad_weight", weight=name, names=", ".join(params)))
     values = leaves({name: found[True][0][name]})
     hand = flatten({name: by_hand[name]})
     biggest = sorted(range(len(hand)), key=lambda i: -abs(hand[i]))[:6]
