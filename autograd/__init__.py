@@ -1,9 +1,11 @@
 """A small scalar autograd engine: Values that remember, and backward() that walks back.
 
-from autograd import Value
-a, b = Value(2.0, "a"), Value(-3.0, "b")
-loss = (a * b).relu() + a.exp()
-loss.backward()          # a.grad and b.grad now hold d(loss)/da and d(loss)/db
+>>> from autograd import Value
+>>> a, b = Value(2.0, "a"), Value(-3.0, "b")
+>>> loss = (a * b).relu() + a.exp()  # relu(-6) is 0, so only exp(a) counts
+>>> loss.backward()
+>>> round(a.grad, 4), b.grad  # d(loss)/da = exp(2), d(loss)/db = 0
+(7.3891, 0.0)
 """
 
 from autograd.check import GradcheckError, GradcheckReport, gradcheck
