@@ -173,10 +173,19 @@ def resample(values: Sequence[float], width: int) -> list[float]:
     ]
 
 
+def short(x: float) -> str:
+    """A number for an axis label: 2 decimals, or powers of ten when it is huge."""
+    return f"{x:.2f}" if abs(x) < 1e5 else f"{x:.2e}"
+
+
 def line_chart(
-    series: dict[str, Sequence[float]], width: int = 60, height: int = 12, fmt: str = "{:.2f}"
+    series: dict[str, Sequence[float]], width: int = 60, height: int = 12, fmt: str | None = None
 ) -> str:
-    """A chart of one or more curves in characters, for the terminal (* for the first curve)."""
+    """A chart of one or more curves in characters, for the terminal (* for the first curve).
+
+    `fmt` writes the axis labels, e.g. "{:.1f}"; by default 2 decimals, or 1.73e+176.
+    """
+    label = fmt.format if fmt else short
     columns = {name: resample(values, width) for name, values in series.items() if values}
     if not columns:
         return ""
@@ -192,9 +201,8 @@ def line_chart(
             row = round((high - v) / (high - low) * (height - 1))
             for x in range(int(i * stretch), max(int(i * stretch) + 1, int((i + 1) * stretch))):
                 grid[row][x] = mark
-    labels = {0: fmt.format(high), height // 2: fmt.format((high + low) / 2)}
-    labels[height - 1] = fmt.format(low)
-    pad = max(len(label) for label in labels.values())
+    labels = {0: label(high), height // 2: label((high + low) / 2), height - 1: label(low)}
+    pad = max(len(text) for text in labels.values())
     lines = [
         f"{labels.get(r, ''):>{pad}} {'┤' if r in labels else '│'}{''.join(row)}"
         for r, row in enumerate(grid)

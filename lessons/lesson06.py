@@ -164,7 +164,7 @@ def training(ctx: Context) -> None:
         print(ctx.t("train_epoch", epoch=epoch, epochs=epochs, loss=loss))
     print()
     if result.stopped != "done":
-        ctx.say("train_stopped", how=result.stopped)
+        ctx.say("train_stopped", how=ctx.t("stopped_" + result.stopped))
     initial = ctx.claims["initial_loss"]
     final = ctx.claim("final_loss", result.history[-1] if result.history else initial)
     ctx.claim("history", result.history)

@@ -152,27 +152,33 @@ def sgd_against_adam(ctx: Context) -> None:
     ctx.loss_curves(
         {label: r.losses for label, r in results.items()}, "sgd_vs_adam", ctx.t("adam_curves")
     )
-    rows, went_down = [], {}
+    rows, went_down, start, final = [], {}, {}, {}
     for label, r in results.items():
+        if r.stopped != "done":  # diverged (the learning rate is too high) or Ctrl-C
+            ctx.say("run_stopped", run=label, how=ctx.t("stopped_" + r.stopped))
         tenth = max(1, len(r.losses) // 10)
-        start, end = sum(r.losses[:tenth]) / tenth, sum(r.losses[-tenth:]) / tenth
-        went_down[label] = end < start
-        rows.append((label, start, end, r.history[-1] if r.history else float("nan")))
+        start[label] = sum(r.losses[:tenth]) / tenth
+        end = sum(r.losses[-tenth:]) / tenth
+        went_down[label] = end < start[label]
+        final[label] = r.history[-1] if r.history else end  # no finished epoch: the last tenth
+        rows.append((label, start[label], end, final[label]))
     header = [ctx.t("col_run"), ctx.t("col_start"), ctx.t("col_end"), ctx.t("col_last_epoch")]
     ctx.show(table(header, rows))
     ctx.claim("loss_went_down", went_down)
-    ctx.claim("final_loss", {label: r.history[-1] for label, r in results.items()})
-    sgd, adam = results.values()
+    ctx.claim("final_loss", final)
+    sgd, adam = final.values()
+    if all(went_down.values()):
+        ctx.say("both_down")
     ctx.say("adam_why")
-    best = min(results.values(), key=lambda r: r.history[-1])
-    ctx.state.params = best.params
+    faster_at_first = min(start, key=start.get)
+    verdict = "adam_ahead" if adam < sgd - 0.01 else "sgd_ahead" if sgd < adam - 0.01 else "even"
+    ctx.say(verdict, sgd=sgd, adam=adam, early=faster_at_first)
+    best = min(results, key=final.get)
+    ctx.state.params = results[best].params
     ctx.state.names = set(load_names())
 
     ctx.say("exercise1")
-    ctx.check(
-        1, lr != 0.01, "exercise1_ok", "exercise1_hint", lr=lr, sgd=sgd.history[-1],
-        adam=adam.history[-1],
-    )  # fmt: skip
+    ctx.check(1, lr != 0.01, "exercise1_ok", "exercise1_hint", lr=lr, sgd=sgd, adam=adam)
 
 
 # %% Step 4: invent names
