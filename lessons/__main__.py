@@ -2,17 +2,16 @@
 
 import argparse
 import importlib
-import io
 import sys
 
 from lessons import LESSONS
-from lessons.common import Text, default_language, languages
+from lessons.common import Text, default_language, languages, never_fail_on_unprintable_characters
 
 
 def main(argv: list[str] | None = None) -> int:
     """List the lessons (no number) or run one; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    _never_fail_on_unprintable_characters()
+    never_fail_on_unprintable_characters()
     options = argparse.ArgumentParser(add_help=False)
     options.add_argument("--lang", choices=languages(), default=default_language())
     try:
@@ -56,13 +55,6 @@ def print_list(lang: str) -> None:
     for number in sorted(LESSONS):
         print(f"  {number:>3}  {Text(f'lesson{number:02d}', lang)('title')}")
     print("\n" + common("list_footer"))
-
-
-def _never_fail_on_unprintable_characters() -> None:
-    """A console that cannot print "é" or "█" shows "?" instead of stopping the lesson."""
-    for stream in (sys.stdout, sys.stderr):
-        if isinstance(stream, io.TextIOWrapper):
-            stream.reconfigure(errors="replace")
 
 
 if __name__ == "__main__":

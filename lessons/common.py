@@ -21,6 +21,7 @@ output folder, the exercise progress, and `claims`, the figures the lesson state
 """
 
 import argparse
+import io
 import os
 import re
 import string
@@ -348,6 +349,13 @@ def in_notebook() -> bool:
     return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
 
 
+def never_fail_on_unprintable_characters() -> None:
+    """A console that cannot print "é" or "█" shows "?" instead of stopping the lesson."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
+
+
 def display_file(path: Path) -> None:
     """In a notebook, show an SVG or PNG file under the cell; elsewhere do nothing."""
     if not in_notebook():
@@ -453,6 +461,7 @@ class Lesson:
     def main(self, argv: Sequence[str] | None = None) -> int:
         """Run the lesson with command-line options; 0 when it reached its end."""
         argv = list(sys.argv[1:] if argv is None else argv)
+        never_fail_on_unprintable_characters()
         first = argparse.ArgumentParser(add_help=False)
         first.add_argument("--lang", choices=languages(), default=default_language())
         known, _ = first.parse_known_args(argv)
