@@ -26,7 +26,11 @@ from model.compare import compare_backends  # noqa: E402
 from model.data import count_positions  # noqa: E402
 from model.manual import forward  # noqa: E402
 from model.params import Config, flatten, init_params, shapes  # noqa: E402
-from model.torch_backend import losses_and_mean_grad, torch_loss_and_grads  # noqa: E402
+from model.torch_backend import (  # noqa: E402
+    losses_and_mean_grad,
+    mean_loss,
+    torch_loss_and_grads,
+)
 
 QUIET = {"progress": False, "log": None}
 
@@ -144,6 +148,29 @@ def test_padding_changes_nothing(names, initial_params, trained_params, weights)
         expected = [e + g / len(batch) for e, g in zip(expected, flatten(grads_m))]
     scale = max(1.0, max(abs(x) for x in expected))
     assert max(abs(a - b) for a, b in zip(expected, got)) <= 1e-12 * scale
+
+
+@pytest.mark.parametrize("weights", ["initial", "trained"])
+def test_mean_loss_is_the_mean_of_the_handwritten_losses(
+    names, initial_params, trained_params, weights
+):
+    params = initial_params if weights == "initial" else trained_params
+    windows = [ex for name in names[:100] for ex in examples(name, 8)]
+    expected = sum(manual_loss_and_grads(params, ids, t)[0] for ids, t in windows) / len(windows)
+    assert abs(mean_loss(params, windows) - expected) <= 1e-12 * expected
+
+
+def test_the_thread_setting_is_given_back(initial_params):
+    """The backend computes on one thread (tiny tensors), and leaves PyTorch as it found it."""
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        torch_loss_and_grads(initial_params, [0, 1, 2], 3)
+        with pytest.raises(ValueError):
+            torch_loss_and_grads(initial_params, [], 3)
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
 
 
 @pytest.mark.parametrize("optimizer", ["sgd", "adam"])
