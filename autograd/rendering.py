@@ -44,7 +44,16 @@ Meanwhile the drawing was saved as:
 
 
 class GraphvizNotFound(RuntimeError):
-    """The `dot` program is not on PATH; the message says how to install it, and what was saved."""
+    """The `dot` program is not on PATH; the message says how to install it, and what was saved.
+
+    `dot_path` and `html_path` are the files saved instead (the DOT text, and a
+    page that draws it in a browser).
+    """
+
+    def __init__(self, message: str, dot_path: Path | None = None, html_path: Path | None = None):
+        super().__init__(message)
+        self.dot_path = dot_path
+        self.html_path = html_path
 
 
 def render(
@@ -73,7 +82,9 @@ def render(
     if dot is None:
         dot_path, html_path = _save_fallbacks(source, path)
         raise GraphvizNotFound(
-            _NOT_FOUND.substitute(format=format, install=_INSTALL, dot=dot_path, html=html_path)
+            _NOT_FOUND.substitute(format=format, install=_INSTALL, dot=dot_path, html=html_path),
+            dot_path,
+            html_path,
         )
     try:
         path.write_bytes(_run_dot(dot, source, format, timeout))

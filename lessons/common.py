@@ -632,11 +632,9 @@ class Context:
         except ImportError:  # the graphviz Python package is missing
             self.say_once("no_graphviz_package")
             return None
-        except GraphvizNotFound:
+        except GraphvizNotFound as missing:
             self.say_once("no_dot")
-            page = path.with_suffix(".html")  # render() saves it next to the SVG's place
-            if not page.exists():
-                save_html(drawing, page)
+            page = missing.html_path or save_html(drawing, path.with_suffix(".html"))
             self.claims["files"].append(page)
             self.say("saved_file", what=what, path=page)
             if in_notebook():

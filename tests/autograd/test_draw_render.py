@@ -123,6 +123,8 @@ def test_without_dot_render_saves_dot_and_html_and_says_how_to_install(tmp_path,
     ):
         assert needed in message
     assert isinstance(caught.value, RuntimeError)
+    assert caught.value.dot_path == tmp_path / "out" / "neuron.dot"
+    assert caught.value.html_path == tmp_path / "out" / "neuron.html"
     assert (tmp_path / "out" / "neuron.dot").read_text() == graph.source
     assert VIZ_JS in (tmp_path / "out" / "neuron.html").read_text()
     assert not (tmp_path / "out" / "neuron.svg").exists()
