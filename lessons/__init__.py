@@ -14,4 +14,5 @@ LESSONS: dict[int, str] = {
     8: "lessons.lesson08",
     9: "lessons.lesson09",
     10: "lessons.lesson10",
+    11: "lessons.lesson11",
 }
