@@ -1,7 +1,9 @@
 """The course's mini-LLM: one model, its weights as plain lists, and two ways to train it.
 
 - manual_loss_and_grads: forward on floats, then the handwritten 7-step backward;
-- autograd_loss_and_grads: the same forward built from Values, then backward().
+- autograd_loss_and_grads: the same forward built from Values, then backward();
+- model.torch_backend.torch_loss_and_grads: the same with PyTorch tensors and
+  loss.backward(), an optional extra (pip install '.[torch]'), so not imported here.
 """
 
 from model.autodiff import autograd_loss_and_grads
