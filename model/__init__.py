@@ -1,4 +1,4 @@
-"""The course's mini-LLM: one model, its weights as plain lists, and two ways to train it.
+"""The course's mini-LLM: one model, its weights as plain lists, and three ways to train it.
 
 - manual_loss_and_grads: forward on floats, then the handwritten 7-step backward;
 - autograd_loss_and_grads: the same forward built from Values, then backward();
