@@ -85,7 +85,8 @@ def train(
     A batch may span names; on Ctrl-C the last one is cut at the end of the current
     name, so with batch_size > 1 a resumed run may group a few windows differently.
     With `checkpoint`, the state is saved there after every epoch and on Ctrl-C;
-    with `resume`, training continues from it, up to `epochs` epochs in all.
+    with `resume`, training continues from it, up to `epochs` epochs in all (a
+    linear schedule then stretches to end at the last of those epochs).
     """
     say = log or (lambda message: None)
     names = list(load_names() if names is None else names)
@@ -105,6 +106,8 @@ def train(
     )
     opt = make_optimizer(state.optimizer["name"], count_params(config), state.optimizer["lr"])
     opt.load_state_dict(state.optimizer)
+    if opt.decay_steps:  # resuming for more (or fewer) epochs: decay to 0 at the new end
+        opt.decay_steps = steps
     weights = flatten(state.params)
     rng = random.Random()
     rng.setstate(_to_tuple(state.rng_state))

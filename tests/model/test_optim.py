@@ -6,8 +6,9 @@ import math
 
 import pytest
 
-from model import train
+from model import load_checkpoint, train
 from model.optim import Adam, make_optimizer
+from model.params import flatten
 
 
 def test_sgd_steps_against_the_gradient():
@@ -82,8 +83,19 @@ def test_linear_schedule_is_saved_and_resumed_exactly(tmp_path, names):
     straight = train(subset, epochs=2, progress=False, log=None, **kwargs)
     path = tmp_path / "ckpt.json"
     train(subset, epochs=2, progress=False, log=None, checkpoint=path, **kwargs)
-    from model import load_checkpoint
-
     state = load_checkpoint(path).optimizer
     assert state["decay_steps"] == state["t"] == 2 * sum(len(n) + 1 for n in subset)
     assert straight.params == load_checkpoint(path).params
+
+
+def test_resuming_for_more_epochs_stretches_the_linear_schedule(tmp_path, names):
+    subset = names[:15]
+    kwargs = {"backend": "manual", "optimizer": "adam", "lr_schedule": "linear"}
+    path = tmp_path / "ckpt.json"
+    first = train(subset, epochs=1, progress=False, log=None, checkpoint=path, **kwargs)
+    more = train(subset, epochs=3, progress=False, log=None, checkpoint=path, resume=True)
+    positions = sum(len(n) + 1 for n in subset)
+    state = load_checkpoint(path).optimizer
+    assert state["decay_steps"] == 3 * positions and state["t"] == 3 * positions
+    moved = max(abs(a - b) for a, b in zip(flatten(first.params), flatten(more.params)))
+    assert moved > 1e-4  # the extra epochs did learn (at lr 0 nothing would move)
