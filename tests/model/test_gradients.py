@@ -8,32 +8,23 @@ import random
 
 import pytest
 
-from model import autograd_loss_and_grads, examples, manual_loss_and_grads
+from model import autograd_loss_and_grads, manual_loss_and_grads
 from model.manual import cross_entropy, forward, softmax
 from model.params import shapes
+from tests.model.helpers import (
+    BAD_WINDOWS,
+    assert_close,
+    entries,
+    positions_by_length,
+    shape_of,
+)
 
 PATHS = {"fused": True, "pure": False}
 
 
-def positions_by_length(names, length: int, count: int, seed: int = 0) -> list:
-    """`count` training positions whose window has exactly `length` ids."""
-    pool = [ex for name in names for ex in examples(name, 8) if len(ex[0]) == length]
-    return random.Random(seed).sample(pool, min(count, len(pool)))
-
-
-def entries(w):
-    return [x for row in w for x in row] if isinstance(w[0], list) else list(w)
-
-
 def assert_same_gradients(expected, got, loss_expected, loss_got):
     assert abs(loss_expected - loss_got) <= 1e-12
-    assert list(got) == list(expected)
-    for name in expected:
-        a, b = entries(expected[name]), entries(got[name])
-        assert len(a) == len(b), name
-        scale = max(1.0, max(abs(x) for x in a))  # "within 1e-9 of the largest entry"
-        worst = max(abs(x - y) for x, y in zip(a, b))
-        assert worst <= 1e-9 * scale, f"{name}: differs by {worst:.3g}"
+    assert_close(expected, got, 1e-9)  # "within 1e-9 of the largest entry"
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -65,14 +56,10 @@ def test_grads_have_the_shapes_of_params_and_zero_unused_rows(initial_params):
     ids, target = [0, 16, 9], 11  # ".pi" -> "k"
     for fn in (manual_loss_and_grads, autograd_loss_and_grads):
         _, grads = fn(initial_params, ids, target)
-        assert {k: _shape(v) for k, v in grads.items()} == shapes()
+        assert {k: shape_of(v) for k, v in grads.items()} == shapes()
         assert all(x == 0.0 for row in grads["pos_emb"][3:] for x in row)
         used = set(ids)
         assert all(x == 0.0 for i, row in enumerate(grads["tok_emb"]) if i not in used for x in row)
-
-
-def _shape(w):
-    return (len(w), len(w[0])) if isinstance(w[0], list) else (len(w),)
 
 
 def test_neither_backend_mutates_params(initial_params):
@@ -146,17 +133,7 @@ def test_loss_is_stable_where_a_probability_underflows(initial_params):
         assert all(x == x for x in entries(grads["W_out"]))
 
 
-BAD_INPUTS = [
-    ([], 1, "empty"),
-    ([0] * 9, 1, "at most 8"),
-    ([0, 27], 1, "out of range"),
-    ([0, -1], 1, "out of range"),
-    ([0, 1], 27, "out of range"),
-    ([0, 1.0], 2, "out of range"),
-]
-
-
-@pytest.mark.parametrize(("ids", "target", "message"), BAD_INPUTS)
+@pytest.mark.parametrize(("ids", "target", "message"), BAD_WINDOWS)
 @pytest.mark.parametrize("fn", [manual_loss_and_grads, autograd_loss_and_grads])
 def test_malformed_input_is_a_clear_error(initial_params, fn, ids, target, message):
     with pytest.raises(ValueError, match=message):

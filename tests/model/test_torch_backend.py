@@ -31,37 +31,15 @@ from model.torch_backend import (  # noqa: E402
     mean_loss,
     torch_loss_and_grads,
 )
+from tests.model.helpers import (  # noqa: E402
+    BAD_WINDOWS,
+    assert_close,
+    max_difference,
+    positions_by_length,
+    shape_of,
+)
 
 QUIET = {"progress": False, "log": None}
-
-
-def positions_by_length(names, length: int, count: int, seed: int) -> list:
-    """`count` training positions whose window has exactly `length` ids."""
-    pool = [ex for name in names for ex in examples(name, 8) if len(ex[0]) == length]
-    return random.Random(seed).sample(pool, min(count, len(pool)))
-
-
-def entries(w) -> list[float]:
-    return flatten({"w": w})
-
-
-def assert_close(expected: dict, got: dict, tolerance: float) -> None:
-    """Each weight within tolerance * max(1, its largest |entry|): relative for big weights."""
-    assert list(got) == list(expected)
-    for name in expected:
-        a, b = entries(expected[name]), entries(got[name])
-        assert len(a) == len(b), name
-        scale = max(1.0, max(abs(x) for x in a))
-        worst = max(abs(x - y) for x, y in zip(a, b))
-        assert worst <= tolerance * scale, f"{name}: differs by {worst:.3g}"
-
-
-def shape_of(w) -> tuple[int, ...]:
-    return (len(w), len(w[0])) if isinstance(w[0], list) else (len(w),)
-
-
-def max_difference(a, b) -> float:
-    return max(abs(x - y) for x, y in zip(flatten(a), flatten(b)))
 
 
 # ---------------------------------------------------------------- one window
@@ -106,17 +84,7 @@ def test_loss_is_stable_where_a_probability_underflows(initial_params):
     assert all(x == x for x in flatten(grads))  # no NaN
 
 
-@pytest.mark.parametrize(
-    ("ids", "target", "message"),
-    [
-        ([], 1, "empty"),
-        ([0] * 9, 1, "at most 8"),
-        ([0, 27], 1, "out of range"),
-        ([0, -1], 1, "out of range"),
-        ([0, 1], 27, "out of range"),
-        ([0, 1.0], 2, "out of range"),
-    ],
-)
+@pytest.mark.parametrize(("ids", "target", "message"), BAD_WINDOWS)
 def test_malformed_window_is_the_same_clear_error(initial_params, ids, target, message):
     with pytest.raises(ValueError, match=message):
         torch_loss_and_grads(initial_params, ids, target)

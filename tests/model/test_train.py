@@ -13,13 +13,10 @@ import pytest
 from model import generate, init_params, load_checkpoint, save_checkpoint, train
 from model.checkpoint import Checkpoint
 from model.params import flatten
+from tests.model.helpers import max_difference
 
 QUIET = {"progress": False, "log": None}
 train_module = importlib.import_module("model.train")  # the module, not the function
-
-
-def max_difference(a, b) -> float:
-    return max(abs(x - y) for x, y in zip(flatten(a), flatten(b)))
 
 
 @pytest.mark.parametrize("optimizer", ["sgd", "adam"])
