@@ -311,6 +311,29 @@ def backward_scaling(sizes: Sequence[int], clock: Clock = CPU) -> dict[str, list
     return results
 
 
+def memory_control(sizes: Sequence[int], clock: Clock = CPU) -> list[dict]:
+    """The cost of merely touching n Values in a random order (v.grad += v.data), per node.
+
+    No graph, no sort: if this grows with n as the random DAG's backward does, the
+    growth is the machine's memory (caches missed on a large, scattered heap), not
+    the algorithm, whose work per node is the same at every size.
+    """
+    rows = []
+    for n in sizes:
+        values = [Value(1.0) for _ in range(n)]
+        random.Random(0).shuffle(values)
+        repeats = max(1, 10**6 // n)
+        start = clock()
+        for _ in range(repeats):
+            for v in values:
+                v.grad += v.data
+        rows.append({"size": n, "ns_per_node": 1e9 * (clock() - start) / (repeats * n)})
+        del values
+    for row in rows:
+        row["ratio"] = row["ns_per_node"] / rows[0]["ns_per_node"]
+    return rows
+
+
 def _time_backward(root: Value, clock: Clock, collector: bool = True) -> float:
     """Seconds taken by root.backward(), with the cycle collector on or off."""
     was_on = gc.isenabled()
@@ -379,12 +402,14 @@ def run(
     }
     say(f"timing backward on graphs of {', '.join(f'{n:,}' for n in sizes)} nodes ...")
     scaling = backward_scaling(sizes, tick)
+    control = memory_control(sizes, tick)
     say("looking for reference cycles ...")
     cycles = reference_cycles(todo[:50], config, min(10**4, max(sizes)))
     results = {
         "machine": machine(), "torch": torch_note, "clock": clock, "positions": len(todo),
         "rounds": rounds,
         "training": training, "graphs": graphs, "scaling": scaling, "cycles": cycles,
+        "memory_control": control,
     }  # fmt: skip
     gc.unfreeze()
     results["targets"] = targets(results)
@@ -470,6 +495,13 @@ def report(results: dict) -> str:
                 f"{row['backward_s']:>12.4f}{row['ns_per_node']:>9.0f}{row['ratio']:>7.2f}"
                 f"{row['ns_per_node_gc_off']:>17.0f}{row['ratio_gc_off']:>7.2f}"
             )
+    control = results["memory_control"]
+    out += ["", "## Memory control: touch every node once in random order, no graph"]
+    out.append(
+        "  ".join(
+            f"{_size(r['size'])}: {r['ns_per_node']:.0f} ns ({r['ratio']:.2f})" for r in control
+        )
+    )
     out += [
         "",
         "## Reference cycles",
@@ -518,6 +550,10 @@ def markdown_tables(results: dict) -> list[str]:
     for shape, rows in scaling.items():
         cells = [f"{row['ns_per_node']:.0f} ({row['ratio']:.2f})" for row in rows]
         lines.append(f"| {shape} | " + " | ".join(cells) + " |")
+    cells = [f"{row['ns_per_node']:.0f} ({row['ratio']:.2f})" for row in results["memory_control"]]
+    lines.append(
+        "| control: touch each node once, random order, no graph | " + " | ".join(cells) + " |"
+    )
     shape, row = slowest_largest_graph(scaling)
     lines += [
         "",

@@ -130,3 +130,13 @@ def test_without_torch_the_row_says_how_to_install_it(bench, quick_run, monkeypa
     without = {**results, "training": training, "torch": bench.TORCH_SKIPPED}
     rows = table_rows("## Results (Markdown)\n" + "\n".join(bench.markdown_tables(without)))
     assert rows["PyTorch float64"][0] == "skipped (pip install '.[torch]')"
+
+
+def test_the_memory_control_has_a_ratio_per_size(quick_run):
+    printed, results, _ = quick_run
+    control = results["memory_control"]
+    assert [row["size"] for row in control] == [10, 100, 1000]
+    assert control[0]["ratio"] == 1.0
+    assert all(is_positive_finite(row["ns_per_node"]) for row in control)
+    row = table_rows(printed)["control: touch each node once, random order, no graph"]
+    assert len(row) == 3
