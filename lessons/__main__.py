@@ -5,7 +5,8 @@ import importlib
 import sys
 
 from lessons import LESSONS
-from lessons.common import Text, default_language, languages, never_fail_on_unprintable_characters
+from lessons.common import never_fail_on_unprintable_characters
+from lessons.texts import Text, default_language, languages
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,15 +15,8 @@ import inspect
 import math
 import random
 
-from lessons.common import (
-    Context,
-    Lesson,
-    bar_chart,
-    line_chart,
-    next_letters,
-    start_of_name,
-    table,
-)
+from lessons.common import Context, Lesson, next_letters, start_of_name
+from lessons.pictures import bar_chart, line_chart, table
 from model import Config, count_params, examples, generate, init_params, load_names, manual, train
 from model.data import VOCAB
 

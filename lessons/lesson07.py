@@ -12,7 +12,8 @@ jupytext, or VS Code) and run the cells from top to bottom.
 
 # %%
 from autograd import Value
-from lessons.common import Context, Lesson, bar_chart, equations, formulas, named, table
+from lessons.common import Context, Lesson
+from lessons.pictures import bar_chart, equations, formulas, named, table
 
 # %% Change me! Then run the lesson again (or: python -m lessons 7 --bias -1.0).
 CHANGE_ME = {

@@ -15,7 +15,8 @@ Each `# %%` line starts a cell: open this file as a notebook and run the cells i
 import math
 
 from autograd import Value, gradcheck, is_grad_enabled, no_grad, topological_order, zero_grad
-from lessons.common import Context, Lesson, equations, formulas, named, table
+from lessons.common import Context, Lesson
+from lessons.pictures import equations, formulas, named, table
 
 # %% Change me! Then run the lesson again (or: python -m lessons 8 --eps 0.1).
 CHANGE_ME = {

@@ -14,7 +14,8 @@ Each `# %%` line starts a cell: open this file as a notebook and run the cells i
 from collections import Counter
 
 from autograd import topological_order
-from lessons.common import Context, Lesson, bar_chart, next_letters, table
+from lessons.common import Context, Lesson, next_letters
+from lessons.pictures import bar_chart, table
 from model import Config, count_params, encode, init_params, manual
 from model.autodiff import forward, grads_of, leaves, to_values
 from model.compare import compare_backends

@@ -13,7 +13,8 @@ Each `# %%` line starts a cell: open this file as a notebook and run the cells i
 import random
 from collections.abc import Callable
 
-from lessons.common import Context, Lesson, bar_chart, next_letters, start_of_name, table
+from lessons.common import Context, Lesson, next_letters, start_of_name
+from lessons.pictures import bar_chart, table
 from model import (
     Config,
     autograd_loss_and_grads,

@@ -21,7 +21,8 @@ import time
 from collections.abc import Iterable
 
 from autograd import Value
-from lessons.common import Context, Lesson, bar_chart, equations, line_chart, table
+from lessons.common import Context, Lesson
+from lessons.pictures import bar_chart, equations, line_chart, table
 from model import examples, generate, init_params, load_checkpoint, load_names, train
 from model.backends import make_step
 from model.compare import compare_backends

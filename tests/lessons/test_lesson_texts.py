@@ -9,16 +9,14 @@ from pathlib import Path
 import pytest
 
 from lessons import LESSONS
-from lessons.common import (
+from lessons.pictures import bar_chart, line_chart, resample
+from lessons.texts import (
     TEXT_DIR,
     Text,
-    bar_chart,
     default_language,
     languages,
-    line_chart,
     parse_text,
     placeholders,
-    resample,
     text_problems,
 )
 
@@ -32,7 +30,7 @@ def test_text_problems_names_what_a_translator_left_out(tmp_path, monkeypatch):
     for lang, body in {"en": "[a]\nHello {name}\n\n[b]\nBye\n", "xx": "[a]\nSalut {nom}\n"}.items():
         (tmp_path / lang).mkdir()
         (tmp_path / lang / "lesson99.txt").write_text(body, encoding="utf-8")
-    monkeypatch.setattr("lessons.common.TEXT_DIR", tmp_path)
+    monkeypatch.setattr("lessons.texts.TEXT_DIR", tmp_path)
     problems = text_problems()
     assert any("xx/lesson99.txt has no [b]" in p for p in problems)
     assert any("[a] uses ['nom']" in p for p in problems)

@@ -11,7 +11,7 @@ import pytest
 
 from lessons import LESSONS
 from lessons.__main__ import main
-from lessons.common import Text
+from lessons.texts import Text
 from model.cli import main as minillm
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,0 +1,128 @@
+"""The lessons' texts: one file per lesson and language, text/<lang>/lessonNN.txt.
+
+Keeping every sentence out of the code lets a translator add a language by adding
+files, without touching a lesson.
+"""
+
+import os
+import re
+import string
+from pathlib import Path
+from typing import Any
+
+TEXT_DIR = Path(__file__).parent / "text"
+DEFAULT_LANGUAGE = "en"
+
+# ---------------------------------------------------------------------------- texts
+#
+# One file per lesson per language: text/<lang>/lessonNN.txt, plus text/<lang>/common.txt
+# for what all lessons say. A file is a list of sections:
+#
+#     [key]
+#     Some text, with {placeholders} filled in by str.format.
+#
+# A line that starts with "#" is a note for translators, never printed.
+
+_KEY_LINE = re.compile(r"^\[([A-Za-z0-9_.-]+)\]\s*$")
+
+
+def parse_text(source: str, origin: str = "text") -> dict[str, str]:
+    """The sections of a text file, key -> text (blank lines around each text removed)."""
+    sections: dict[str, str] = {}
+    key: str | None = None
+    lines: list[str] = []
+
+    def close() -> None:
+        if key is not None:
+            sections[key] = "\n".join(lines).strip("\n")
+
+    for number, line in enumerate(source.splitlines(), start=1):
+        if line.startswith("#"):
+            continue
+        match = _KEY_LINE.match(line)
+        if match:
+            close()
+            key, lines = match.group(1), []
+            if key in sections:
+                raise ValueError(f"{origin}, line {number}: the key [{key}] appears twice")
+        elif key is not None:
+            lines.append(line.rstrip())
+        elif line.strip():
+            raise ValueError(f"{origin}, line {number}: text before the first [key]")
+    close()
+    return sections
+
+
+def languages() -> list[str]:
+    """The languages that have a folder in text/, e.g. ["en", "fr"]."""
+    return sorted(p.name for p in TEXT_DIR.iterdir() if p.is_dir() and not p.name.startswith("_"))
+
+
+def default_language(environ: dict[str, str] | None = None) -> str:
+    """French when LANG starts with "fr" (fr_FR.UTF-8...), and so on; else English."""
+    lang = (os.environ if environ is None else environ).get("LANG", "")[:2].lower()
+    return lang if lang in languages() else DEFAULT_LANGUAGE
+
+
+def read_sections(name: str, lang: str) -> dict[str, str]:
+    """The sections of text/<lang>/<name>.txt."""
+    path = TEXT_DIR / lang / f"{name}.txt"
+    return parse_text(path.read_text(encoding="utf-8"), origin=str(path))
+
+
+class Text:
+    """The texts of one lesson in one language: text("key", x=1) gives the filled-in text."""
+
+    def __init__(self, name: str, lang: str) -> None:
+        if lang not in languages():
+            raise ValueError(f"no texts in language {lang!r}; choose one of {languages()}")
+        self.name, self.lang = name, lang
+        self.sections = {**read_sections("common", lang), **read_sections(name, lang)}
+
+    def __call__(self, key: str, **values: Any) -> str:
+        try:
+            template = self.sections[key]
+        except KeyError:
+            raise KeyError(f"no text [{key}] in text/{self.lang}/{self.name}.txt") from None
+        return template.format(**values)
+
+
+def placeholders(template: str) -> set[str]:
+    """The names between braces in a template: "{x:.2f} and {y}" -> {"x", "y"}."""
+    return {field for _, field, _, _ in string.Formatter().parse(template) if field is not None}
+
+
+def text_problems() -> list[str]:
+    """Every way the languages differ: a missing file, a missing key, other placeholders.
+
+    A translator adds text/<lang>/ with the same files and keys; this says what is left.
+    """
+    langs = languages()
+    files = sorted({p.stem for lang in langs for p in (TEXT_DIR / lang).glob("*.txt")})
+    problems = []
+    for lang in langs:  # a lesson's key must not hide one of common.txt by accident
+        shared = read_sections("common", lang) if (TEXT_DIR / lang / "common.txt").exists() else {}
+        for name in files:
+            path = TEXT_DIR / lang / f"{name}.txt"
+            if name != "common" and path.exists():
+                for key in sorted(set(read_sections(name, lang)) & set(shared)):
+                    problems.append(f"text/{lang}/{name}.txt repeats [{key}] of common.txt")
+    for name in files:
+        texts = {}
+        for lang in langs:
+            if (TEXT_DIR / lang / f"{name}.txt").exists():
+                texts[lang] = read_sections(name, lang)
+            else:
+                problems.append(f"text/{lang}/{name}.txt is missing")
+        keys = set().union(*texts.values())
+        for lang, sections in texts.items():
+            for key in sorted(keys - set(sections)):
+                problems.append(f"text/{lang}/{name}.txt has no [{key}]")
+            for key in sorted(set(sections) & keys):
+                wanted = set().union(*(placeholders(s[key]) for s in texts.values() if key in s))
+                if placeholders(sections[key]) != wanted:
+                    problems.append(
+                        f"text/{lang}/{name}.txt [{key}] uses {sorted(placeholders(sections[key]))}"
+                        f", other languages use {sorted(wanted)}"
+                    )
+    return problems
