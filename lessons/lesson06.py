@@ -149,12 +149,14 @@ def training(ctx: Context) -> None:
         "train_intro", epochs=epochs, count=ctx.number(len(names)),
         updates=ctx.number(epochs * positions), lr=lr,
     )  # fmt: skip
+
+    def each_epoch(epoch: int, loss: float) -> None:  # printed as soon as an epoch ends
+        print(ctx.t("train_epoch", epoch=epoch, epochs=epochs, loss=loss))
+
     result = train(
         names, backend="manual", optimizer="sgd", lr=lr, epochs=epochs, seed=42,
-        params=ctx.state.params, progress=ctx.progress_bars, log=None,
+        params=ctx.state.params, progress=ctx.progress_bars, log=None, on_epoch=each_epoch,
     )  # fmt: skip
-    for epoch, loss in enumerate(result.history, start=1):
-        print(ctx.t("train_epoch", epoch=epoch, epochs=epochs, loss=loss))
     print()
     if result.stopped != "done":
         ctx.say("train_stopped", how=ctx.t("stopped_" + result.stopped))

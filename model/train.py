@@ -72,6 +72,7 @@ def train(
     resume: bool = False,
     progress: bool = True,
     log: Callable[[str], None] | None = print,
+    on_epoch: Callable[[int, float], None] | None = None,
 ) -> TrainResult:
     """Train the mini-LLM on `names` (the built-in names by default) for `epochs` epochs.
 
@@ -84,6 +85,8 @@ def train(
     batch_size: windows per step, which uses their mean gradient (1: the lesson's way).
     A batch may span names; on Ctrl-C the last one is cut at the end of the current
     name, so with batch_size > 1 a resumed run may group a few windows differently.
+    log receives the run's messages in English (None: silence); on_epoch(epoch, mean_loss)
+    is called after each finished epoch, to show it in your own words or plot it live.
     With `checkpoint`, the state is saved there after every epoch and on Ctrl-C;
     with `resume`, training continues from it, up to `epochs` epochs in all (a
     linear schedule then stretches to end at the last of those epochs).
@@ -135,6 +138,8 @@ def train(
                 say(f"epoch {state.epoch}/{epochs}  mean loss {state.history[-1]:.4f}")
                 if checkpoint:
                     save_checkpoint(checkpoint, good)
+                if on_epoch:
+                    on_epoch(state.epoch, state.history[-1])
         except (FloatingPointError, OverflowError) as err:
             stopped = "diverged"
             say(f"training stopped: {err}. Is the learning rate too high? {_where(checkpoint)}")

@@ -37,7 +37,12 @@ def test_one_epoch_gives_the_same_weights_with_every_backend(names, optimizer):
 
 
 def test_loss_goes_down_and_history_has_one_mean_per_epoch(names):
-    result = train(names[:60], backend="manual", lr=0.05, epochs=3, **QUIET)
+    seen = []
+    result = train(
+        names[:60], backend="manual", lr=0.05, epochs=3, on_epoch=lambda *e: seen.append(e),
+        **QUIET,
+    )  # fmt: skip
+    assert seen == list(enumerate(result.history, start=1))
     assert len(result.history) == 3 and result.epochs == 3
     assert result.history[-1] < result.history[0] < math.log(27) + 0.5
     positions = sum(len(n) + 1 for n in names[:60])
