@@ -44,15 +44,6 @@ class Scripts(HTMLParser):
             self.found[-1] = (attrs, text + data)
 
 
-@pytest.fixture
-def no_dot(tmp_path, monkeypatch):
-    """A PATH with nothing on it, so shutil.which("dot") finds nothing."""
-    empty = tmp_path / "empty-bin"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
-    assert shutil.which("dot") is None
-
-
 def fake_dot(tmp_path, monkeypatch, script):
     """Put a `dot` on PATH that runs `script` (a POSIX shell body) instead of Graphviz."""
     folder = tmp_path / "fake-bin"

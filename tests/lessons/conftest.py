@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 
 import pytest
-
-
-@pytest.fixture
-def no_dot(monkeypatch, tmp_path):
-    """PATH points at an empty folder, so shutil.which("dot") finds nothing."""
-    empty = tmp_path / "empty_path"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
-    assert shutil.which("dot") is None
 
 
 @pytest.fixture

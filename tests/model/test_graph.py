@@ -342,14 +342,6 @@ def test_minillm_graph_uses_the_weights_of_a_checkpoint(params, tmp_path):
     assert out.read_text() != expected_dot(params, "near")
 
 
-@pytest.fixture
-def no_dot(tmp_path, monkeypatch):
-    """A PATH with nothing on it, so that the `dot` program cannot be found."""
-    empty = tmp_path / "empty-path"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
-
-
 @pytest.mark.parametrize("format", ["svg", "png"])
 def test_without_dot_svg_and_png_fail_saying_what_to_install_and_what_was_saved(
     format, no_dot, params, tmp_path, capsys

@@ -1,0 +1,16 @@
+"""Fixtures every test folder uses."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+
+@pytest.fixture
+def no_dot(tmp_path, monkeypatch):
+    """A PATH with nothing on it, as on a machine without Graphviz: `dot` cannot be found."""
+    empty = tmp_path / "empty-path"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    assert shutil.which("dot") is None
