@@ -1,4 +1,4 @@
-"""Fixtures for the lessons: a world without Graphviz's `dot`, or without matplotlib."""
+"""Fixtures for the lessons: a world without matplotlib (no_dot is in tests/conftest.py)."""
 
 from __future__ import annotations
 
