@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import warnings
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from autograd import views
@@ -164,12 +165,16 @@ def _drawing_class() -> type[graphviz.Digraph]:
     """graphviz.Digraph with a notebook display that never raises (made on first use)."""
     import graphviz
 
-    from autograd.rendering import notebook_view
+    from autograd.rendering import notebook_view, save_html
 
     class Drawing(graphviz.Digraph):
         """A Digraph that shows itself in Jupyter, with or without the `dot` program."""
 
         def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict:
             return notebook_view(self.source)
+
+        def save_html(self, path: str | Path) -> Path:
+            """Save a page that draws this graph in any browser, offline: draw(x).save_html(p)."""
+            return save_html(self, path)
 
     return Drawing

@@ -127,6 +127,12 @@ def test_without_dot_dot_and_html_formats_still_work(tmp_path, no_dot):
     assert render(graph, tmp_path / "a.html", "html").read_text() == html_page(graph.source, "a")
 
 
+def test_a_drawing_saves_its_own_html_page(tmp_path, no_dot):
+    graph = draw(neuron())
+    page = graph.save_html(tmp_path / "neuron.html")
+    assert page.read_text() == html_page(graph.source, "neuron")
+
+
 def test_without_dot_the_notebook_shows_the_html_view(no_dot):
     bundle = draw(neuron())._repr_mimebundle_()
     assert "not found" in bundle["text/plain"]
