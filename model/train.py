@@ -270,17 +270,17 @@ def _start_state(
 
 
 def _snapshot(state: Checkpoint, weights: list[float], opt) -> Checkpoint:
-    """A copy of the state with the current weights and optimizer, safe to keep or save."""
+    """A copy of the state with the current weights and optimizer, safe to keep or save.
+
+    unflatten() slices new lists and state_dict() copies Adam's m and v, so later
+    steps never change a snapshot.
+    """
     return Checkpoint(
-        config=state.config, params=unflatten(list(weights), state.config),
-        optimizer=_copy(opt.state_dict()), epoch=state.epoch, position=state.position,
+        config=state.config, params=unflatten(weights, state.config),
+        optimizer=opt.state_dict(), epoch=state.epoch, position=state.position,
         epoch_loss=state.epoch_loss, rng_state=state.rng_state, history=list(state.history),
         backend=state.backend, seed=state.seed,
     )  # fmt: skip
-
-
-def _copy(state: dict) -> dict:
-    return {k: list(v) if isinstance(v, list) else v for k, v in state.items()}
 
 
 def _to_tuple(x):
