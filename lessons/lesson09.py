@@ -18,7 +18,7 @@ from lessons.common import Context, Lesson, next_letters
 from lessons.pictures import bar_chart, table
 from model import Config, count_params, encode, init_params, manual
 from model.autodiff import forward, grads_of, leaves, to_values
-from model.compare import compare_backends
+from model.compare import compare_backends, largest_difference
 from model.data import VOCAB
 from model.params import WEIGHTS, flatten
 
@@ -159,11 +159,6 @@ def drawing(ctx: Context) -> None:
 
 
 # %% Step 4: autograd next to the handwritten backward
-def largest_difference(a: list, b: list) -> float:
-    """The largest |a - b| over every entry of two weights (vectors or matrices)."""
-    return max(abs(x - y) for x, y in zip(flatten({"w": a}), flatten({"w": b})))
-
-
 @lesson.step
 def same_gradients(ctx: Context) -> None:
     """The 7-step backward of lesson 6 and backward(): the same gradients, weight by weight."""

@@ -10,6 +10,11 @@ from model.data import examples, load_names
 from model.params import Params, config_of, flatten, unflatten
 
 
+def largest_difference(a: list, b: list) -> float:
+    """The largest |a - b| over every entry of two weights (vectors or matrices)."""
+    return max(abs(x - y) for x, y in zip(flatten({"w": a}), flatten({"w": b})))
+
+
 def compare_backends(
     params: Params,
     positions: int,
@@ -47,9 +52,8 @@ def compare_backends(
         for backend in others:
             largest = by_backend[backend]
             for name in params:
-                a = flatten({name: grads[reference][name]})
-                b = flatten({name: grads[backend][name]})
-                largest[name] = max(largest[name], max(abs(x - y) for x, y in zip(a, b)))
+                diff = largest_difference(grads[reference][name], grads[backend][name])
+                largest[name] = max(largest[name], diff)
     worst = {name: max((d[name] for d in by_backend.values()), default=0.0) for name in params}
     ms = {backend: 1000 * seconds / len(todo) for backend, seconds in timing.items()}
     return {
