@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from autograd import GraphvizNotFound, Value, draw, render, topological_order
 from model.autodiff import forward, to_values
 from model.checkpoint import load_checkpoint
-from model.data import BOUNDARY, clean_name, decode, examples
+from model.data import BOUNDARY, clean_name, count_positions, decode, examples
 from model.params import Params, config_of, init_params
 
 if TYPE_CHECKING:
@@ -60,11 +60,6 @@ class PositionGraph(NamedTuple):
     scores: list[Value]  # the attention scores, one per letter of the window, in order
 
 
-def positions(word: str) -> int:
-    """How many positions a word gives: one per letter, plus one for the final dot."""
-    return len(word) + 1
-
-
 def check_word(word: str) -> str:
     """The word as the training names are cleaned (lower case, no accents), or a ValueError.
 
@@ -99,7 +94,7 @@ def build_position_graph(
     backward=False to run it yourself.
     """
     word = check_word(word)
-    count = positions(word)
+    count = count_positions([word])
     if position is None:
         position = count - 1
     if isinstance(position, bool) or not isinstance(position, int) or not 0 <= position < count:
