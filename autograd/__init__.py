@@ -10,10 +10,9 @@
 
 from autograd.check import GradcheckError, GradcheckReport, gradcheck
 from autograd.context import is_grad_enabled, no_grad, scope
-from autograd.drawing import draw
+from autograd.drawing import GraphvizNotFound, draw, render, save_html
 from autograd.fused import dot
 from autograd.graph import topological_order
-from autograd.rendering import GraphvizNotFound, render, save_html
 from autograd.value import Value, as_value, zero_grad
 
 __version__ = "0.1.0"

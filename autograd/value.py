@@ -1,10 +1,14 @@
 """Value: a number that remembers how it was computed.
 
 Every operation on Values returns a new Value that keeps three things:
-its inputs (`_children`), the name of the operation (`_op`), and the local
-derivatives d(output)/d(input), one per input (`_local_grads`). They are
+its inputs (`children`), the name of the operation (`op`), and the local
+derivatives d(output)/d(input), one per input (`local_grads`). They are
 computed right away, while the numbers are at hand, so that `backward()` is only
 the chain rule: each node passes `local derivative * its own grad` to each input.
+
+The graph is public and read-only: `children`, `op`, `local_grads`, `exponent`
+(for a `**` node) and `scope` are properties that drawings, lessons, the model
+and the player read; nothing outside this file writes the underscore fields.
 
 Five operations are primitives, recorded as nodes: `+`, `*`, `exp`, `log`, `relu`.
 Everything else (`-`, `/`, `sum`) is built from them; `**` is the one extra
@@ -39,7 +43,16 @@ class Value:
     """A scalar in a computation graph, with its gradient."""
 
     # __slots__: no per-object dict, so a node is small and quick to create.
-    __slots__ = ("_children", "_local_grads", "_op", "_scope", "data", "grad", "label")
+    __slots__ = (
+        "_children",
+        "_exponent",
+        "_local_grads",
+        "_op",
+        "_scope",
+        "data",
+        "grad",
+        "label",
+    )  # _exponent is set on `**` nodes only
 
     def __init__(
         self,
@@ -58,6 +71,34 @@ class Value:
         self._local_grads = _local_grads
         self._op = _op
         self._scope = context.current_scope
+
+    # ------------------------------------------------------------------ the graph, read-only
+
+    @property
+    def children(self) -> tuple[Value, ...]:
+        """The inputs this value was computed from, in order; () for a leaf."""
+        return self._children
+
+    @property
+    def op(self) -> str:
+        """The operation that made this value: "+", "*", "exp", "log", "relu", "**",
+        "dot" (or another name a fused operation gives); "" for a leaf."""
+        return self._op
+
+    @property
+    def local_grads(self) -> tuple[float, ...]:
+        """d(self)/d(child) for each child, computed when this value was made."""
+        return self._local_grads
+
+    @property
+    def exponent(self) -> float | None:
+        """k for a value made by `x ** k`, else None."""
+        return getattr(self, "_exponent", None)  # an unset slot: not a `**` node
+
+    @property
+    def scope(self) -> str:
+        """The scope this value was created in, e.g. "attention/scores"; "" outside any."""
+        return self._scope
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
@@ -128,7 +169,10 @@ class Value:
         # x ** 0 is the constant 1, slope 0: without this case the power rule would
         # compute 0 * 0.0 ** -1.0 at x = 0, a division by zero.
         slope = k * x ** (k - 1.0) if k != 0.0 else 0.0
-        return _result(x**k, (self,), (slope,), f"**{k:g}")
+        out = _result(x**k, (self,), (slope,), "**")
+        if out._children:  # not under no_grad(): remember k, so the graph can be read back
+            out._exponent = k
+        return out
 
     # ------------------------------------------------------------------ built from the above
 

@@ -35,16 +35,16 @@ def a_value_remembers(ctx: Context) -> None:
     c = a * b
     ctx.say("value_intro", a=a.data, b=b.data)
     ctx.say(
-        "value_notes", data=c.data, op=c._op,
-        inputs=", ".join(child.label for child in c._children),
-        slopes=", ".join(f"{slope:g}" for slope in c._local_grads),
+        "value_notes", data=c.data, op=c.op,
+        inputs=", ".join(child.label for child in c.children),
+        slopes=", ".join(f"{slope:g}" for slope in c.local_grads),
     )  # fmt: skip
     examples = {
         "a + b": a + b, "a * b": a * b, "a.exp()": a.exp(), "a.log()": a.log(),
         "a.relu()": a.relu(), "b.relu()": b.relu(),
     }  # fmt: skip
     rows = [
-        (code, out._op, out.data, ", ".join(f"{slope:.4g}" for slope in out._local_grads))
+        (code, out.op, out.data, ", ".join(f"{slope:.4g}" for slope in out.local_grads))
         for code, out in examples.items()
     ]
     header = [ctx.t("col_code"), ctx.t("col_op"), ctx.t("col_result"), ctx.t("col_slopes")]

@@ -59,7 +59,7 @@ def the_order(ctx: Context) -> None:
     order = topological_order(v["L"])
     ctx.say("order_list")
     for i, node in enumerate(order, start=1):
-        inputs = ", ".join(child.label for child in node._children)
+        inputs = ", ".join(child.label for child in node.children)
         note = ctx.t("order_made_from", inputs=inputs) if inputs else ctx.t("order_leaf")
         print(f"  {i}. {node.label:<2} = {node.data:<8.4g} {note}")
     print()
@@ -78,11 +78,11 @@ def backward_step_by_step(ctx: Context, v: dict[str, Value]) -> None:
     v["L"].grad = 1.0
     rows = [(ctx.t("grads_start"), *(v[n].grad for n in NAMES))]
     for node in reversed(order):
-        if not node._children:
+        if not node.children:
             continue  # a leaf has no inputs to pass anything to
-        print(ctx.t("visit", node=node.label, op=node._op, grad=node.grad))
+        print(ctx.t("visit", node=node.label, op=node.op, grad=node.grad))
         lines = []
-        for child, slope in zip(node._children, node._local_grads):
+        for child, slope in zip(node.children, node.local_grads):
             before = child.grad
             child.grad += slope * node.grad
             lines.append(
@@ -193,7 +193,7 @@ def without_a_graph(ctx: Context) -> None:
         alone=len(topological_order(without)), inside=inside, data=without.data,
     )  # fmt: skip
     without.backward()
-    ctx.claim("no_grad_inputs", len(without._children))
+    ctx.claim("no_grad_inputs", len(without.children))
     ctx.claim("no_grad_a_grad", a.grad)
     ctx.say("nograd_backward", grad=a.grad)
 

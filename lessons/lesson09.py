@@ -87,8 +87,8 @@ def count_nodes(ids: list[int], target: int, fused: bool) -> dict[str, int]:
     loss = forward(to_values(init_params(CONFIG)), ids, target, fused)
     counts: Counter = Counter()
     for node in topological_order(loss):
-        if node._children:
-            counts["**" if node._op.startswith("**") else node._op] += 1
+        if node.children:
+            counts[node.op] += 1
         else:
             counts["weights" if node.label else "constants"] += 1
     counts["total"] = sum(counts.values())

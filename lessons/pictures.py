@@ -150,17 +150,17 @@ def formulas(root: Value) -> str:
     """Each computed value of the graph, inputs first, as a line: "p1 = w1 * x1 = 1.2"."""
     lines = []
     for node in topological_order(root):
-        if not node._children:
+        if not node.children:
             continue
-        names = [child.label or f"{child.data:g}" for child in node._children]
-        if node._op in ("+", "*"):
-            expression = f" {node._op} ".join(names)
-        elif node._op.startswith("**"):
-            expression = f"{names[0]} ** {node._op[2:]}"
-        elif node._op == "dot":
+        names = [child.label or f"{child.data:g}" for child in node.children]
+        if node.op in ("+", "*"):
+            expression = f" {node.op} ".join(names)
+        elif node.op == "**":
+            expression = f"{names[0]} ** {node.exponent:g}"
+        elif node.op == "dot":
             half = len(names) // 2
             expression = f"dot([{', '.join(names[:half])}], [{', '.join(names[half:])}])"
         else:
-            expression = f"{node._op}({names[0]})"
+            expression = f"{node.op}({names[0]})"
         lines.append(f"  {node.label or '?'} = {expression} = {node.data:.6g}")
     return "\n".join(lines)

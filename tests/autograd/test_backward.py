@@ -198,7 +198,7 @@ def reachable(root):
     """Every node reachable from root, found by a plain breadth-first walk."""
     seen, frontier = {id(root): root}, [root]
     while frontier:
-        frontier = [c for n in frontier for c in n._children if id(c) not in seen]
+        frontier = [c for n in frontier for c in n.children if id(c) not in seen]
         for c in frontier:
             seen[id(c)] = c
     return seen
@@ -208,12 +208,12 @@ def assert_topological(order, root, leaves=True):
     """Each reachable node exactly once, each one after every node it was computed from."""
     position = {id(n): i for i, n in enumerate(order)}
     assert len(position) == len(order), "a node appears twice"
-    expected = {k for k, n in reachable(root).items() if leaves or n._children}
+    expected = {k for k, n in reachable(root).items() if leaves or n.children}
     assert set(position) == expected
     assert order[-1] is root
     for node in order:
-        for child in node._children:
-            if leaves or child._children:
+        for child in node.children:
+            if leaves or child.children:
                 assert position[id(child)] < position[id(node)], (
                     f"{child!r} must come before {node!r}, which was computed from it"
                 )
@@ -381,7 +381,7 @@ def test_million_term_value_sum(shallow_stack):
     n = 1_000_000
     values = [Value(float(i % 7)) for i in range(n)]
     out = Value.sum(values)
-    assert len(out._children) == n
+    assert len(out.children) == n
     scaled = (out * 0.5) ** 2
     scaled.backward()
     total = sum(i % 7 for i in range(n))

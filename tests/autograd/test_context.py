@@ -38,9 +38,9 @@ def test_no_grad_results_have_no_history():
         }
     assert is_grad_enabled() is True
     for result, expected in results.items():
-        assert result._children == ()
-        assert result._local_grads == ()
-        assert result._op == ""
+        assert result.children == ()
+        assert result.local_grads == ()
+        assert result.op == ""
         assert result.data == pytest.approx(expected, rel=1e-12)
 
 
@@ -67,7 +67,7 @@ def test_no_grad_is_restored_after_an_exception():
         raise Boom
     assert is_grad_enabled() is True
     a = Value(1.0)
-    assert (a + a)._children == (a, a)
+    assert (a + a).children == (a, a)
 
 
 def test_no_grad_is_restored_after_an_engine_error():
@@ -82,7 +82,7 @@ def test_no_grad_nests():
             assert is_grad_enabled() is False
         assert is_grad_enabled() is False  # leaving the inner block keeps it off
         a = Value(1.0)
-        assert (a * 2)._children == ()
+        assert (a * 2).children == ()
     assert is_grad_enabled() is True
 
 
@@ -98,7 +98,7 @@ def test_no_grad_nested_with_an_exception_inside():
 
 
 def test_default_scope_is_empty():
-    assert Value(1.0)._scope == ""
+    assert Value(1.0).scope == ""
 
 
 def test_scope_tags_new_values():
@@ -108,10 +108,10 @@ def test_scope_tags_new_values():
         b = Value(2.0)
         c = a * b
     d = a + b
-    assert a._scope == ""
-    assert b._scope == "attention"
-    assert c._scope == "attention"  # an operation's result belongs where it is computed
-    assert d._scope == ""
+    assert a.scope == ""
+    assert b.scope == "attention"
+    assert c.scope == "attention"  # an operation's result belongs where it is computed
+    assert d.scope == ""
 
 
 def test_scopes_nest():
@@ -124,10 +124,10 @@ def test_scopes_nest():
                 t = s.exp()
         u = s + 1
     assert outer == "attention"
-    assert s._scope == "attention/scores"
-    assert t._scope == "attention/scores/softmax"
-    assert u._scope == "attention"
-    assert Value(0.0)._scope == ""
+    assert s.scope == "attention/scores"
+    assert t.scope == "attention/scores/softmax"
+    assert u.scope == "attention"
+    assert Value(0.0).scope == ""
 
 
 def test_sibling_scopes():
@@ -136,37 +136,37 @@ def test_sibling_scopes():
             a = Value(1.0)
         with scope("norm"):
             b = Value(1.0)
-    assert (a._scope, b._scope) == ("layer/mlp", "layer/norm")
+    assert (a.scope, b.scope) == ("layer/mlp", "layer/norm")
 
 
 def test_scope_is_restored_after_an_exception():
     with scope("outer"):
         with pytest.raises(Boom), scope("inner"):
-            assert Value(1.0)._scope == "outer/inner"
+            assert Value(1.0).scope == "outer/inner"
             raise Boom
-        assert Value(1.0)._scope == "outer"
-    assert Value(1.0)._scope == ""
+        assert Value(1.0).scope == "outer"
+    assert Value(1.0).scope == ""
 
 
 def test_scope_with_no_grad():
     a = Value(2.0)
     with scope("sample"), no_grad():
         y = a * 3
-    assert y._scope == "sample"
-    assert y._children == ()
+    assert y.scope == "sample"
+    assert y.children == ()
     assert is_grad_enabled() is True
-    assert Value(1.0)._scope == ""
+    assert Value(1.0).scope == ""
 
 
 @pytest.mark.parametrize("name", ["", "/", "//"])
 def test_empty_scope_name(name):
     with pytest.raises(ValueError), scope(name):
         pass
-    assert Value(1.0)._scope == ""
+    assert Value(1.0).scope == ""
 
 
 def test_empty_scope_name_inside_a_scope_keeps_the_outer_one():
     with scope("outer"):
         with pytest.raises(ValueError), scope(""):
             pass
-        assert Value(1.0)._scope == "outer"
+        assert Value(1.0).scope == "outer"

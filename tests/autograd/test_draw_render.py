@@ -9,10 +9,10 @@ from importlib import resources
 import pytest
 
 from autograd import GraphvizNotFound, Value, draw, render, save_html
-from autograd.rendering import html_page
+from autograd.drawing.pages import html_page
 
 SVG = "{http://www.w3.org/2000/svg}"
-VIZ_JS = resources.files("autograd").joinpath("vendor/viz-global.js").read_text("utf-8")
+VIZ_JS = resources.files("autograd.drawing").joinpath("vendor/viz-global.js").read_text("utf-8")
 
 
 def neuron():
@@ -145,7 +145,7 @@ def test_the_notebook_display_never_raises_even_if_the_html_view_fails(no_dot, m
     def broken(*args, **kwargs):
         raise OSError("vendor file missing")
 
-    monkeypatch.setattr("autograd.rendering.html_page", broken)
+    monkeypatch.setattr("autograd.drawing.dot_program.html_page", broken)
     graph = draw(neuron())
     bundle = graph._repr_mimebundle_()
     assert list(bundle) == ["text/plain"]
@@ -197,6 +197,6 @@ def test_a_label_cannot_close_the_script_early():
 def test_the_vendored_renderer_is_viz_js_with_its_licence():
     assert VIZ_JS.startswith("/*!\nViz.js 3.31.0")
     assert "A.instance=function()" in VIZ_JS
-    vendor = resources.files("autograd").joinpath("vendor")
+    vendor = resources.files("autograd.drawing").joinpath("vendor")
     assert "3.31.0" in vendor.joinpath("README.md").read_text()
     assert "Permission is hereby granted" in vendor.joinpath("LICENSE").read_text()

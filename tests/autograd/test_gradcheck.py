@@ -289,7 +289,7 @@ def test_wrong_backward_is_caught(monkeypatch):
         order = topological_order(self)
         self.grad = 1.0
         for node in reversed(order):
-            for child, local in zip(node._children, node._local_grads):
+            for child, local in zip(node.children, node.local_grads):
                 child.grad = local * node.grad  # = instead of +=
 
     monkeypatch.setattr(Value, "backward", forgetful_backward)

@@ -75,8 +75,8 @@ def approx(x):
 def test_add(x, y):
     a, b = Value(x), Value(y)
     out = a + b
-    assert out._op == "+"
-    assert out._children == (a, b)
+    assert out.op == "+"
+    assert out.children == (a, b)
     assert out.data == x + y
     out.backward()
     assert (a.grad, b.grad) == (1.0, 1.0)
@@ -86,8 +86,8 @@ def test_add(x, y):
 def test_mul(x, y):
     a, b = Value(x), Value(y)
     out = a * b
-    assert out._op == "*"
-    assert out._children == (a, b)
+    assert out.op == "*"
+    assert out.children == (a, b)
     assert out.data == x * y
     out.backward()
     # product rule: d(ab)/da = b, d(ab)/db = a
@@ -124,10 +124,10 @@ def test_relu_derivative_at_zero_is_zero(zero):
 
 def test_primitive_op_names():
     a = Value(2.0)
-    assert a.exp()._op == "exp"
-    assert a.log()._op == "log"
-    assert a.relu()._op == "relu"
-    assert a.exp()._children == (a,)
+    assert a.exp().op == "exp"
+    assert a.log().op == "log"
+    assert a.relu().op == "relu"
+    assert a.exp().children == (a,)
 
 
 # ---------------------------------------------------------------------- derived ops
@@ -214,8 +214,8 @@ def test_pow_at_zero(k, value, slope):
 def test_pow_is_one_node():
     a = Value(3.0)
     out = a**2
-    assert out._children == (a,)
-    assert len(out._local_grads) == 1
+    assert out.children == (a,)
+    assert len(out.local_grads) == 1
 
 
 @pytest.mark.parametrize(("x", "y"), [(1.0, 4.0), (4.0, 1.0), (-2.5, 0.5)])
@@ -237,9 +237,9 @@ def test_value_sum_is_one_node(n):
     xs = [0.5 * i - 3.0 for i in range(n)]
     values = [Value(x) for x in xs]
     out = Value.sum(values)
-    assert out._op == "+"
-    assert len(out._children) == n
-    assert all(child is v for child, v in zip(out._children, values))
+    assert out.op == "+"
+    assert len(out.children) == n
+    assert all(child is v for child, v in zip(out.children, values))
     assert out.data == approx(math.fsum(xs))
     out.backward()
     assert [v.grad for v in values] == [1.0] * n
@@ -248,7 +248,7 @@ def test_value_sum_is_one_node(n):
 def test_value_sum_accepts_numbers_and_generators():
     a, b = Value(2.0), Value(-5.0)
     out = Value.sum(t for t in [a, 3, b, 0.5])
-    assert len(out._children) == 4
+    assert len(out.children) == 4
     assert out.data == 2.0 + 3 - 5.0 + 0.5
     out.backward()
     assert (a.grad, b.grad) == (1.0, 1.0)
@@ -293,8 +293,8 @@ def test_dot_matches_the_sum_of_products():
 
     ws, xs = [Value(w) for w in ws_data], [Value(x) for x in xs_data]
     fused = dot(ws, xs)
-    assert fused._op == "dot"
-    assert len(fused._children) == 2 * len(ws)
+    assert fused.op == "dot"
+    assert len(fused.children) == 2 * len(ws)
     fused.backward()
     fused_grads = [v.grad for v in ws + xs]
 
@@ -347,3 +347,29 @@ def test_dot_length_mismatch():
 def test_dot_rejects_non_values(ws, xs):
     with pytest.raises(TypeError, match="Value"):
         dot(ws, xs)
+
+
+# ---------------------------------------------------------------- the public, read-only graph
+
+
+def test_the_graph_is_readable_through_public_properties():
+    a, b = Value(2.0, "a"), Value(-3.0, "b")
+    out = a * b
+    assert (out.children, out.op, out.local_grads) == ((a, b), "*", (-3.0, 2.0))
+    assert (a.children, a.op, a.local_grads, a.exponent) == ((), "", (), None)
+    assert isinstance(out.children, tuple) and isinstance(out.local_grads, tuple)
+
+
+def test_the_exponent_of_a_power_is_data_not_text():
+    a = Value(3.0)
+    cube = a**3
+    assert (cube.op, cube.exponent, cube.local_grads) == ("**", 3.0, (27.0,))
+    assert (a / 2.0).children[1].exponent == -1.0  # a / b is a * b**-1
+    assert (a * 2.0).exponent is None
+
+
+@pytest.mark.parametrize("name", ["children", "op", "local_grads", "exponent", "scope"])
+def test_the_graph_properties_cannot_be_assigned(name):
+    out = Value(1.0) + 2.0
+    with pytest.raises(AttributeError):
+        setattr(out, name, None)

@@ -137,21 +137,21 @@ def test_the_focus_view_shows_the_first_score_and_stubs_for_q_and_k(position):
     # What the focus was computed from without leaving attention/scores, walked here.
     inside, stack = {id(focus): focus}, [focus]
     while stack:
-        for child in stack.pop()._children:
-            if child._scope == "attention/scores" and id(child) not in inside:
+        for child in stack.pop().children:
+            if child.scope == "attention/scores" and id(child) not in inside:
                 inside[id(child)] = child
                 stack.append(child)
     expected_stubs = []
     for node in inside.values():
-        outside = {id(c): c for c in node._children if id(c) not in inside}
-        for scope in sorted({c._scope for c in outside.values()}):
-            k = sum(c._scope == scope for c in outside.values())
+        outside = {id(c): c for c in node.children if id(c) not in inside}
+        for scope in sorted({c.scope for c in outside.values()}):
+            k = sum(c.scope == scope for c in outside.values())
             expected_stubs.append(f"{k} input{'s' * (k != 1)} from {scope}")
     assert len(drawn) == len(inside)
     assert sorted(fields[0] for _, fields, _ in stubs) == sorted(expected_stubs)
 
     # And from the model: score = dot(q, k) * scale, with the E products drawn when pure.
-    if not any(v._op == "dot" for v in topological_order(position.loss)):  # pure
+    if not any(v.op == "dot" for v in topological_order(position.loss)):  # pure
         assert len(drawn) == E + 3  # E products, their sum, the scale and the score
         assert [f[0] for _, f, _ in stubs] == ["2 inputs from attention/qkv"] * E
     else:
@@ -171,7 +171,7 @@ def nearest_by_hand(root, limit):
     for node in queue:
         if len(distance) == limit:
             break
-        for child in node._children:
+        for child in node.children:
             if id(child) not in distance:
                 distance[id(child)] = distance[id(node)] + 1
                 queue.append(child)
@@ -192,13 +192,13 @@ def test_the_near_view_shows_the_200_values_nearest_the_loss_and_stubs_the_rest(
     expected = [v for v in topological_order(loss) if id(v) in shown]
     assert len(drawn) == len(expected) == 200
     for (_, fields, _), v in zip(drawn, expected):
-        assert fields == [*filter(None, [v._op, v.label]), f"data {short(v.data)}",
+        assert fields == [*filter(None, [v.op, v.label]), f"data {short(v.data)}",
                           f"grad {short(v.grad)}"]  # fmt: skip
 
     # One stub per drawn value with inputs left out, counting them (distinct ones).
     expected_stubs = []
     for v in expected:
-        k = len({id(c) for c in v._children if id(c) not in shown})
+        k = len({id(c) for c in v.children if id(c) not in shown})
         if k:
             expected_stubs.append(f"{k} input{'s' * (k != 1)} hidden")
     assert sorted(fields[0] for _, fields, _ in stubs) == sorted(expected_stubs)

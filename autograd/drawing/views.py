@@ -44,20 +44,23 @@ class View:
 
 
 def scope_name(value: Value) -> str:
-    return value._scope or NO_SCOPE
+    return value.scope or NO_SCOPE
 
 
 def kind(value: Value) -> str:
-    """The operation that made `value`, with every power folded into "**"."""
-    if not value._children:
-        return "leaf"
-    return "**" if value._op.startswith("**") else value._op
+    """The operation that made `value` ("**" for every power), or "leaf"."""
+    return value.op if value.children else "leaf"
+
+
+def op_label(value: Value) -> str:
+    """The operation as a box shows it: the exponent written in, as in "**2"."""
+    return f"**{value.exponent:g}" if value.exponent is not None else value.op
 
 
 def inside(scope: str) -> Callable[[Value], bool]:
     """A test for 'made in `scope` or in a scope nested in it'; "" contains everything."""
     prefix = scope + "/"
-    return lambda v: not scope or v._scope == scope or v._scope.startswith(prefix)
+    return lambda v: not scope or v.scope == scope or v.scope.startswith(prefix)
 
 
 def near_root(root: Value, max_nodes: int | None) -> View:
@@ -85,7 +88,7 @@ def focused(root: Value, focus: Value, max_nodes: int | None) -> View:
             "focus= must be a value the root was computed from; is it from an earlier "
             "forward pass? Draw it with draw(value) instead"
         )
-    is_inside = inside(focus._scope)
+    is_inside = inside(focus.scope)
     shown = nearest(focus, max_nodes, is_inside)
     view = _cut(topological_order(focus), shown, lambda v: "" if is_inside(v) else scope_name(v))
     if any(stub.source == "" for stub in view.stubs):
@@ -101,7 +104,7 @@ def in_scope(root: Value, scope: str) -> View:
     is_inside = inside(scope)
     shown = {id(v) for v in order if is_inside(v)}
     if not scope or not shown:
-        known = sorted({v._scope.split("/")[0] for v in order if v._scope})
+        known = sorted({v.scope.split("/")[0] for v in order if v.scope})
         raise ValueError(f"no value in scope {scope!r}; the graph's top scopes are {known}")
     warn_if_big(len(shown))
     return _cut(order, shown, scope_name)
@@ -117,7 +120,7 @@ def nearest(start: Value, limit: int | None, allowed: Callable[[Value], bool]) -
     shown = {id(start)}
     queue = deque([start])
     while queue and len(shown) != limit:
-        for child in queue.popleft()._children:
+        for child in queue.popleft().children:
             if id(child) not in shown and allowed(child):
                 shown.add(id(child))
                 queue.append(child)
@@ -132,7 +135,7 @@ def _cut(order: list[Value], shown: set[int], source: Callable[[Value], str]) ->
     stubs = []
     for node in nodes:
         groups: dict[str, dict[int, Value]] = {}
-        for child in node._children:
+        for child in node.children:
             if id(child) not in shown:
                 groups.setdefault(source(child), {})[id(child)] = child
         stubs += [Stub(node, list(hidden.values()), src) for src, hidden in groups.items()]
@@ -166,7 +169,7 @@ def count_by_scope(root: Value) -> tuple[dict[str, Counter], dict[tuple[str, str
     for node in topological_order(root):
         here = scope_name(node)
         counts.setdefault(here, Counter())[kind(node)] += 1
-        for child in node._children:
+        for child in node.children:
             there = scope_name(child)
             if there != here:
                 crossing.setdefault((there, here), set()).add(id(child))

@@ -13,7 +13,9 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from autograd import views
+from autograd.drawing import views
+from autograd.drawing.dot_program import notebook_view
+from autograd.drawing.pages import write_html_page
 from autograd.value import Value
 
 if TYPE_CHECKING:
@@ -83,12 +85,17 @@ def _value_graph(root: Value, view: views.View, focus: Value | None) -> graphviz
     for node in view.nodes:
         graph.node(
             names[id(node)],
-            _record(node._op, node.label, f"data {_short(node.data)}", f"grad {_short(node.grad)}"),
+            _record(
+                views.op_label(node),
+                node.label,
+                f"data {_short(node.data)}",
+                f"grad {_short(node.grad)}",
+            ),
             fillcolor=COLOURS[_role(node, root)],
             penwidth="3" if node is focus else None,
         )
     for node in view.nodes:
-        for child in node._children:  # one arrow per use, so x*x has two
+        for child in node.children:  # one arrow per use, so x*x has two
             if id(child) in names:
                 graph.edge(names[id(child)], names[id(node)])
     for i, stub in enumerate(view.stubs):
@@ -120,7 +127,7 @@ def _scope_boxes(root: Value) -> graphviz.Digraph:
 def _role(value: Value, root: Value) -> str:
     if value is root:
         return "loss"
-    if value._children:
+    if value.children:
         return "operation"
     return "parameter" if value.label else "input"
 
@@ -165,8 +172,6 @@ def _drawing_class() -> type[graphviz.Digraph]:
     """graphviz.Digraph with a notebook display that never raises (made on first use)."""
     import graphviz
 
-    from autograd.rendering import notebook_view, save_html
-
     class Drawing(graphviz.Digraph):
         """A Digraph that shows itself in Jupyter, with or without the `dot` program."""
 
@@ -175,6 +180,6 @@ def _drawing_class() -> type[graphviz.Digraph]:
 
         def save_html(self, path: str | Path) -> Path:
             """Save a page that draws this graph in any browser, offline: draw(x).save_html(p)."""
-            return save_html(self, path)
+            return write_html_page(self.source, path)
 
     return Drawing

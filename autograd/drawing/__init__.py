@@ -1,0 +1,13 @@
+"""Pictures of graphs: which values to show (views), the DOT text (dot_text), files
+and notebook displays (rendering, pages, dot_program), and the backprop player.
+
+The engine (value.py, graph.py, ...) never imports this package; it reads Values
+only through their public properties (children, op, local_grads, scope).
+Modules depend one way: pages <- dot_program <- dot_text <- rendering.
+"""
+
+from autograd.drawing.dot_program import GraphvizNotFound
+from autograd.drawing.dot_text import COLOURS, draw
+from autograd.drawing.rendering import render, save_html
+
+__all__ = ["COLOURS", "GraphvizNotFound", "draw", "render", "save_html"]

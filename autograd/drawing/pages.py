@@ -1,0 +1,68 @@
+"""The self-contained HTML page: DOT text plus the vendored viz.js, drawn in any browser.
+
+No network and no Graphviz are needed to open it: viz.js is Graphviz compiled to
+WebAssembly, inlined in the page (see vendor/README.md). The backprop player
+uses the same viz.js through `viz_js()`.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import re
+from importlib import resources
+from pathlib import Path
+from string import Template
+
+_PAGE = Template("""\
+<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>$title</title>
+<style>body { font-family: sans-serif; } #graph svg { max-width: 100%; height: auto; }</style>
+</head>
+<body>
+<div id="graph">Drawing the graph with viz.js...</div>
+<script type="application/json" id="dot-source">$dot_json</script>
+<script>$viz_js</script>
+<script>
+const dotText = JSON.parse(document.getElementById("dot-source").textContent);
+const box = document.getElementById("graph");
+Viz.instance()
+  .then((viz) => box.replaceChildren(viz.renderSVGElement(dotText)))
+  .catch((error) => {
+    box.className = "failed";
+    box.textContent = "viz.js could not draw this graph: " + error;
+  });
+</script>
+</body>
+</html>
+""")
+
+
+def html_page(source: str, title: str = "autograd graph") -> str:
+    """A self-contained page: the DOT text as JSON, then viz.js, then three lines to draw."""
+    return _PAGE.substitute(title=html.escape(title), dot_json=script_json(source), viz_js=viz_js())
+
+
+def write_html_page(source: str, path: str | Path) -> Path:
+    """Save html_page(source) at `path` (its folder made if needed) and return the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html_page(source, title=path.stem), encoding="utf-8")
+    return path
+
+
+def script_json(data: object) -> str:
+    """`data` as JSON that is safe inside a <script> element."""
+    # "<" written as \u003c cannot close the <script> early; JSON.parse reads it back.
+    return json.dumps(data).translate({ord("<"): "\\u003c", ord(">"): "\\u003e"})
+
+
+@functools.cache
+def viz_js() -> str:
+    """The vendored viz.js, ready to inline in a <script> element (read once)."""
+    code = resources.files("autograd.drawing").joinpath("vendor/viz-global.js").read_text("utf-8")
+    return re.sub(r"</(script)", r"<\\/\1", code, flags=re.IGNORECASE)  # same reason
