@@ -59,6 +59,9 @@ def gradcheck(
     """
     if not inputs:
         raise ValueError("gradcheck needs at least one input")
+    _check_setting("eps", eps, "the step of the finite differences, e.g. 1e-6", zero_ok=False)
+    _check_setting("atol", atol, "the absolute tolerance, e.g. 1e-6", zero_ok=True)
+    _check_setting("rtol", rtol, "the relative tolerance, e.g. 1e-4", zero_ok=True)
     points = [float(x.data) if isinstance(x, Value) else float(x) for x in inputs]
     labels = [x.label if isinstance(x, Value) else "" for x in inputs]
 
@@ -80,7 +83,8 @@ def gradcheck(
         numeric = (f_at(i, x + eps) - f_at(i, x - eps)) / (2.0 * eps)
         analytic = leaves[i].grad
         error = abs(analytic - numeric)
-        ratio = error / (atol + rtol * abs(numeric))
+        allowed = atol + rtol * abs(numeric)
+        ratio = error / allowed if allowed > 0 else (0.0 if error == 0 else math.inf)
         if ratio != ratio:  # NaN (a NaN gradient, or inf - inf): never a pass
             ratio = math.inf
         if ratio > worst_ratio:
@@ -91,3 +95,19 @@ def gradcheck(
     if not worst.ok and raise_on_failure:
         raise GradcheckError(str(worst))
     return worst
+
+
+def _check_setting(name: str, value: object, meaning: str, zero_ok: bool) -> None:
+    """A tolerance or a step must be a finite number, > 0 (or >= 0 for a tolerance).
+
+    A negative tolerance would make every check fail, or (with the ratio test) pass
+    by accident; a step of 0 divides by zero.
+    """
+    bound = ">= 0" if zero_ok else "> 0"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"gradcheck: {name} must be a number {bound} ({meaning}), got {value!r}")
+    number = float(value) if abs(value) < 1e308 else math.inf  # float(10**400) would overflow
+    if not math.isfinite(number) or number < 0 or (number == 0 and not zero_ok):
+        raise ValueError(
+            f"gradcheck: {name} must be a finite number {bound} ({meaning}), got {value!r}"
+        )

@@ -12,7 +12,10 @@ figures can be compared as ratios even on a busy machine:
 2. the size of one position's graph: nodes, and bytes per node (tracemalloc);
 3. backward time per node on synthetic graphs of 10^3 to 10^6 nodes, to see
    whether the cost grows linearly with the size of the graph;
-4. whether any node is kept alive by a reference cycle.
+4. whether any node is kept alive by a reference cycle;
+5. the core Value against the simplest design in the field: a small GPT in
+   microgpt's style (benchmarks/microgpt.py) trained with autograd.Value and with
+   the minimal reference Value (benchmarks/minimal_value.py), alternated rounds.
 
 It prints figures and never asserts them; the table at the end can be pasted
 into the README.
@@ -33,12 +36,16 @@ import time
 import tracemalloc
 from collections.abc import Callable, Sequence
 
+import microgpt
+from minimal_value import MinimalValue
+
 from autograd import Value, topological_order
 from model import autodiff
-from model.backends import make_step
-from model.data import examples, load_names
+from model.backends import Step, make_step
+from model.compiled import windows_of_every_length
+from model.data import VOCAB, examples, load_names
 from model.optim import SGD
-from model.params import Config, flatten, init_params
+from model.params import Config, flatten, init_params, unflatten
 
 Position = tuple[list[int], int]
 Runner = Callable[[Sequence[Position]], list[float]]  # trains over positions, returns losses
@@ -58,6 +65,8 @@ SIZES = (10**3, 10**4, 10**5, 10**6)
 HANDWRITTEN = "handwritten"
 FUSED = "autograd fused"
 PURE = "autograd pure"
+FRESH = "autograd fresh"  # autodiff.autograd_loss_and_grads: new weight Values at every call
+COMPILED = "autograd compiled"  # autograd.jit's replay; benchmarks/bench_jit.py tells more
 TORCH = "PyTorch float64"
 TORCH_SKIPPED = "skipped (pip install '.[torch]')"
 
@@ -98,6 +107,25 @@ def training_positions(count: int, config: Config = Config()) -> list[Position]:
 def python_runner(backend: str, config: Config, fused: bool = True) -> Runner:
     """Train with model.backends.make_step and SGD, from the initial weights, over positions."""
     step = make_step(backend, config, fused)  # made once: autograd creates its leaves here
+    return sgd_runner(step, config)
+
+
+def fresh_values_runner(config: Config) -> Runner:
+    """Train with autodiff.autograd_loss_and_grads, which wraps fresh weight Values at every call.
+
+    That is what a learner's code does when it calls the model's function directly,
+    instead of the step that make_step keeps and refills.
+    """
+
+    def step(weights: list[float], ids: list[int], target: int) -> tuple[float, list[float]]:
+        loss, grads = autodiff.autograd_loss_and_grads(unflatten(weights, config), ids, target)
+        return loss, flatten(grads)
+
+    return sgd_runner(step, config)
+
+
+def sgd_runner(step: Step, config: Config) -> Runner:
+    """Train with `step` and SGD, from the initial weights, over positions; return the losses."""
     start = flatten(init_params(config))
 
     def run(positions: Sequence[Position]) -> list[float]:
@@ -134,7 +162,10 @@ def runners(config: Config, with_torch: bool = True) -> tuple[dict[str, Runner],
         HANDWRITTEN: python_runner("manual", config),
         FUSED: python_runner("autograd", config, fused=True),
         PURE: python_runner("autograd", config, fused=False),
+        FRESH: fresh_values_runner(config),
+        COMPILED: python_runner("compiled", config),
     }
+    found[COMPILED](windows_of_every_length(config))  # records its 8 programs, untimed
     run_torch, note = torch_runner(config) if with_torch else (None, "skipped (--no-torch)")
     if run_torch is not None:
         found[TORCH] = run_torch
@@ -376,12 +407,48 @@ def reference_cycles(positions: Sequence[Position], config: Config, size: int) -
             "graph_size": size}  # fmt: skip
 
 
+# ---------------------------------------------------------- 5. the core Value vs the minimal one
+
+CORE_VALUES: dict[str, Callable[[float], object]] = {
+    "autograd.Value": Value,
+    "minimal Value": MinimalValue,
+}
+
+
+def core_value_race(steps: int, rounds: int, clock: Clock = CPU) -> dict:
+    """ms per training step of microgpt.py with each Value class, over alternated rounds.
+
+    Each round trains both from the same weights for `steps` names, in an order that
+    alternates from round to round. `same_losses` says whether the two trainings gave
+    exactly the same loss at every step: they compute the same numbers in the same
+    order, so anything but equality would be a bug in one of them.
+    """
+    names = load_names()
+    labels = list(CORE_VALUES)
+    ms: dict[str, list[float]] = {label: [] for label in labels}
+    losses: dict[str, list[float]] = {}
+    for r in range(rounds):
+        for label in labels[r % 2 :] + labels[: r % 2]:
+            gc.collect()
+            start = clock()
+            got = microgpt.train(CORE_VALUES[label], names, VOCAB, steps)
+            ms[label].append(1000 * (clock() - start) / steps)
+            losses.setdefault(label, got)
+    median = {label: statistics.median(ms[label]) for label in labels}
+    ours, minimal = labels
+    return {
+        "steps": steps, "rounds": rounds, "weights": microgpt.weight_count(len(VOCAB)),
+        "ms_per_step": ms, "median": median, "ratio": median[ours] / median[minimal],
+        "same_losses": losses[ours] == losses[minimal], "last_loss": losses[ours][-1],
+    }  # fmt: skip
+
+
 # ---------------------------------------------------------------- the report
 
 
 def run(
     positions: int = 2000, rounds: int = 5, sizes: Sequence[int] = SIZES, with_torch: bool = True,
-    clock: str = "cpu", say: Callable[[str], None] = print,
+    clock: str = "cpu", say: Callable[[str], None] = print, core_steps: int = 10,
 ) -> dict:  # fmt: skip
     """Every measurement, as a dict (what --json writes); prints progress with `say`."""
     config, tick = Config(), CLOCKS[clock]
@@ -405,11 +472,13 @@ def run(
     control = memory_control(sizes, tick)
     say("looking for reference cycles ...")
     cycles = reference_cycles(todo[:50], config, min(10**4, max(sizes)))
+    say(f"racing the core Value against the minimal one: {core_steps} names x {rounds} rounds ...")
+    core = core_value_race(core_steps, rounds, tick)
     results = {
         "machine": machine(), "torch": torch_note, "clock": clock, "positions": len(todo),
         "rounds": rounds,
         "training": training, "graphs": graphs, "scaling": scaling, "cycles": cycles,
-        "memory_control": control,
+        "memory_control": control, "core_value": core,
     }  # fmt: skip
     gc.unfreeze()
     results["targets"] = targets(results)
@@ -420,6 +489,7 @@ def targets(results: dict) -> list[dict]:
     """The team's targets, each with the measured figure and whether it is met."""
     training, scaling, found = results["training"], results["scaling"], results["cycles"]["found"]
     fused, pure = training[FUSED]["ratio"], training[PURE]["ratio"]
+    fresh, core = training[FRESH]["ratio"] / fused, results["core_value"]["ratio"]
     worst = max(rows[-1]["ratio"] for rows in scaling.values())
     smallest, largest = _size(scaling["chain"][0]["size"]), _size(scaling["chain"][-1]["size"])
     shape, row = slowest_largest_graph(scaling)
@@ -430,6 +500,10 @@ def targets(results: dict) -> list[dict]:
         {"target": "autograd fused <= 1.5x handwritten (aim)", "value": f"{fused:.2f}x",
          "met": fused <= 1.5},
         {"target": "autograd pure <= 10x handwritten", "value": f"{pure:.2f}x", "met": pure <= 10},
+        {"target": "autograd fresh (autograd_loss_and_grads) <= 2x autograd fused",
+         "value": f"{fresh:.2f}x", "met": fresh <= 2.0},
+        {"target": "autograd.Value <= 1.0x the minimal Value (microgpt workload)",
+         "value": f"{core:.2f}x", "met": core <= 1.0},
         {"target": f"backward ns/node within 2x from {smallest} to {largest} nodes",
          "value": f"worst {worst:.2f}x", "met": worst <= 2.0},
         {"target": f"a {largest}-node graph built + differentiated in < 30 s (well under 1 min)",
@@ -509,12 +583,31 @@ def report(results: dict) -> str:
         f"of each autograd variant and one {cycles['graph_size']:,}-node graph of each shape: "
         f"{cycles['found']} (control, a list holding itself: {cycles['control_found']})",
         "",
+        *core_value_lines(results["core_value"]),
+        "",
         "## Targets",
     ]
     for t in results["targets"]:
         out.append(f"- {t['target']}: {t['value']} -> {'met' if t['met'] else 'NOT met'}")
     out += ["", "## Results (Markdown)", "", *markdown_tables(results)]
     return "\n".join(out)
+
+
+def core_value_lines(core: dict) -> list[str]:
+    """Section 5 of the report: the two Value classes on the microgpt workload."""
+    lines = [
+        f"## Core Value on a microgpt-style GPT ({core['weights']:,} weights), "
+        f"{core['steps']} names x {core['rounds']} rounds",
+        f"{'Value':<18}{'median ms/name':>15}{'min':>9}{'max':>9}",
+    ]
+    for label, ms in core["ms_per_step"].items():
+        lines.append(f"{label:<18}{core['median'][label]:>15.1f}{min(ms):>9.1f}{max(ms):>9.1f}")
+    same = "exactly the same" if core["same_losses"] else "DIFFERENT (a bug)"
+    lines.append(
+        f"autograd.Value / minimal Value: {core['ratio']:.2f}x; losses at every step: {same} "
+        f"(last {core['last_loss']:.6f})"
+    )
+    return lines
 
 
 def markdown_tables(results: dict) -> list[str]:
@@ -573,6 +666,7 @@ def main(argv: Sequence[str] | None = None) -> dict:
     parser.add_argument("--quick", action="store_true", help="200 positions, 3 rounds, to 10^5")
     parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out")
     parser.add_argument("--clock", choices=CLOCKS, default="cpu", help="what to time (cpu)")
+    parser.add_argument("--core-steps", type=int, help="names per round of section 5 (10; 3 quick)")
     parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
     args = parser.parse_args(argv)
     positions = args.positions or (200 if args.quick else 2000)
@@ -580,10 +674,11 @@ def main(argv: Sequence[str] | None = None) -> dict:
     sizes = SIZES[:3] if args.quick else SIZES
     if args.sizes:
         sizes = tuple(sorted({int(float(s)) for s in args.sizes.split(",")}))
-    if rounds < 1 or not sizes or min(sizes) < 4:
-        parser.error("--rounds must be >= 1 and every graph size >= 4")
+    core_steps = args.core_steps or (3 if args.quick else 10)
+    if rounds < 1 or core_steps < 1 or not sizes or min(sizes) < 4:
+        parser.error("--rounds and --core-steps must be >= 1 and every graph size >= 4")
 
-    results = run(positions, rounds, sizes, not args.no_torch, args.clock, say=_progress)
+    results = run(positions, rounds, sizes, not args.no_torch, args.clock, _progress, core_steps)
     print(report(results))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:

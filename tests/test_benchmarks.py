@@ -109,8 +109,20 @@ def test_the_figures_are_consistent_and_written_as_json(quick_run):
     )
     for rows in results["scaling"].values():
         assert [row["nodes"] for row in rows] == SIZES  # each graph has exactly n nodes
-    assert len(results["targets"]) == 6
+    assert len(results["targets"]) == 8
     assert all(isinstance(t["met"], bool) for t in results["targets"])
+
+
+def test_the_core_value_and_the_minimal_one_train_exactly_alike(quick_run):
+    printed, _, written = quick_run
+    core = written["core_value"]
+    assert core["same_losses"] is True  # the same numbers, in the same order: equal losses
+    assert core["weights"] == 4064  # one layer, four heads: about 4,000 weights
+    assert core["steps"] == 3 and core["rounds"] == 2
+    assert set(core["ms_per_step"]) == {"autograd.Value", "minimal Value"}
+    assert all(len(ms) == 2 for ms in core["ms_per_step"].values())
+    assert is_positive_finite(core["ratio"])
+    assert "losses at every step: exactly the same" in printed
 
 
 def test_no_reference_cycle_and_the_check_can_see_one(quick_run):

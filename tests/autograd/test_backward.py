@@ -4,6 +4,7 @@ Expected gradients are closed forms worked out by hand (chain, product and
 quotient rules) or, on random graphs, gradcheck's finite differences.
 """
 
+import gc
 import math
 import sys
 
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import Value, dot, gradcheck, topological_order, zero_grad
+from autograd import Value, dot, gradcheck, graph, topological_order, zero_grad
 
 
 def approx(x):
@@ -274,6 +275,30 @@ def test_backward_matches_gradcheck_on_random_dags(xs, steps):
     assert report.checked == len(xs)
 
 
+@settings(max_examples=100, deadline=None)
+@given(leaf_data, dag_steps)
+def test_the_two_walks_give_the_same_order(xs, steps):
+    # topological_order walks by recursion, and with its own stack when a graph is too
+    # deep for Python's recursion limit: the order must not depend on which one ran.
+    root = build_dag([Value(x) for x in xs], steps)[-1]
+    for leaves in (True, False):
+        expected = graph._by_own_stack(root, leaves)
+        assert graph._by_recursion(root, leaves) == expected
+        assert topological_order(root, leaves) == expected
+
+
+def test_a_graph_too_deep_for_recursion_is_walked_with_the_own_stack():
+    x = Value(0.5)
+    y = x
+    for _ in range(3 * sys.getrecursionlimit()):
+        y = y * 1.0 + x  # deeper than the recursion limit allows
+    with pytest.raises(RecursionError):
+        graph._by_recursion(y, True)
+    order = topological_order(y)
+    assert order == graph._by_own_stack(y, True)
+    assert_topological(order, y)
+
+
 def test_topological_order_of_a_leaf():
     a = Value(1.0)
     assert topological_order(a) == [a]
@@ -399,3 +424,33 @@ def test_builtin_sum_of_100k_values(shallow_stack):
     out.backward()
     assert out.data == sum(0.5 * (i % 4) for i in range(n))
     assert all(v.grad == 1.0 for v in values)
+
+
+def test_a_zero_gradient_passes_nothing_on_even_through_an_infinite_slope():
+    # n = b * inf has the local derivative inf toward b; n's gradient is 0 (the relu
+    # after it is off), and 0 times any slope is 0: b.grad must be 0, not 0 * inf = NaN.
+    b = Value(2.0)
+    n = b * Value(float("inf"))
+    loss = (n * -1.0).relu() + b
+    loss.backward()
+    assert n.grad == 0.0
+    assert b.grad == 1.0  # from the `+ b` only
+
+
+@pytest.mark.parametrize("depth", [10, 3 * sys.getrecursionlimit()], ids=["shallow", "deep"])
+def test_backward_leaves_no_reference_cycle(depth):
+    # Once dropped, a graph must be freed at once by reference counting: a cycle
+    # (a nested function that calls itself, say) would keep it alive until the collector.
+    gc.collect()
+    gc.disable()
+    try:
+        x = Value(0.5)
+        y = x
+        for _ in range(depth):
+            y = y * 1.0 + x
+        y.backward()
+        topological_order(y)
+        del x, y
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

@@ -1,10 +1,11 @@
 """no_grad() and scope(): the state every new Value reads, and its restoration."""
 
 import math
+import threading
 
 import pytest
 
-from autograd import Value, dot, is_grad_enabled, no_grad, scope
+from autograd import Value, dot, is_grad_enabled, no_grad, scope, topological_order
 
 
 class Boom(Exception):
@@ -170,3 +171,138 @@ def test_empty_scope_name_inside_a_scope_keeps_the_outer_one():
         with pytest.raises(ValueError), scope(""):
             pass
         assert Value(1.0).scope == "outer"
+
+
+# ---------------------------------------------------------------------- one state per thread
+
+
+def in_thread(work):
+    """Run work() in a new thread; return what it returned (or raise what it raised)."""
+    box = {}
+
+    def target():
+        try:
+            box["result"] = work()
+        except BaseException as error:  # handed to the test's thread
+            box["error"] = error
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(timeout=10)
+    assert not thread.is_alive(), "the thread did not finish"
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
+
+
+def test_no_grad_in_one_thread_does_not_stop_recording_in_another():
+    inside, done = threading.Event(), threading.Event()
+
+    def sampler():
+        with no_grad():
+            inside.set()
+            done.wait(timeout=10)
+            return is_grad_enabled(), (Value(1.0) * 2).children
+
+    thread_result = {}
+    thread = threading.Thread(target=lambda: thread_result.update(r=sampler()))
+    thread.start()
+    assert inside.wait(timeout=10)
+    a = Value(3.0)  # the other thread is inside no_grad() right now
+    y = a * a
+    assert is_grad_enabled() is True
+    assert y.children == (a, a)
+    done.set()
+    thread.join(timeout=10)
+    assert thread_result["r"] == (False, ())  # while the thread itself recorded nothing
+
+
+def test_a_new_thread_starts_recording_outside_any_scope():
+    with no_grad(), scope("main"):
+        enabled, scope_name = in_thread(lambda: (is_grad_enabled(), Value(1.0).scope))
+    assert (enabled, scope_name) == (True, "")
+
+
+def test_two_threads_leaving_no_grad_in_overlapping_order_leave_recording_on():
+    # Thread A enters, thread B enters, A leaves, B leaves: with one global flag,
+    # B would restore A's "off" at the end and recording would stay off for good.
+    a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
+    seen = {}
+
+    def thread_a():
+        with no_grad():
+            a_in.set()
+            b_in.wait(timeout=10)
+        seen["a"] = is_grad_enabled()
+        a_out.set()
+
+    def thread_b():
+        a_in.wait(timeout=10)
+        with no_grad():
+            b_in.set()
+            a_out.wait(timeout=10)
+        seen["b"] = is_grad_enabled()
+
+    threads = [threading.Thread(target=thread_a), threading.Thread(target=thread_b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=10)
+    assert seen == {"a": True, "b": True}
+    assert is_grad_enabled() is True
+    a = Value(2.0)
+    assert (a + a).children == (a, a)
+
+
+def test_no_grad_blocks_left_in_overlapping_order_in_one_thread_leave_recording_on():
+    first, second = no_grad(), no_grad()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # left before the block entered after it
+    assert is_grad_enabled() is False  # the second block is still open
+    second.__exit__(None, None, None)
+    assert is_grad_enabled() is True
+
+
+def test_scopes_are_per_thread():
+    entered, checked = threading.Event(), threading.Event()
+
+    def worker():
+        with scope("worker"):
+            entered.set()
+            checked.wait(timeout=10)
+            return Value(1.0).scope
+
+    result = {}
+    thread = threading.Thread(target=lambda: result.update(scope=worker()))
+    thread.start()
+    assert entered.wait(timeout=10)
+    with scope("main"):
+        here = Value(1.0).scope  # the worker is inside its own scope right now
+    assert Value(1.0).scope == ""
+    checked.set()
+    thread.join(timeout=10)
+    assert (here, result["scope"]) == ("main", "worker")
+
+
+def test_many_threads_building_graphs_at_once_keep_their_own_scopes():
+    start = threading.Barrier(4)
+
+    def build(name):
+        start.wait(timeout=10)
+        with scope(name):
+            v = Value(1.0)
+            for _ in range(2000):
+                v = v * 1.0 + 0.0
+        return {node.scope for node in topological_order(v)}
+
+    results = {}
+    threads = [
+        threading.Thread(target=lambda n=n: results.update({n: build(n)}))
+        for n in ("t0", "t1", "t2", "t3")
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert results == {n: {n} for n in ("t0", "t1", "t2", "t3")}

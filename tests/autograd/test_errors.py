@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from autograd import Value, dot
+from autograd import Value, dot, no_grad
 
 
 @pytest.mark.parametrize("x", [0, 0.0, -2, -2.0, -1e-300, float("-inf")])
@@ -114,3 +114,103 @@ def test_infinity_itself_is_allowed():
     assert (a + 1).data == INF
     assert (a * -2).data == -INF
     assert Value(-INF).relu().data == 0.0
+
+
+# ---------------------------------------------------------------------- overflow
+
+BIG = 1e200
+
+
+@pytest.mark.parametrize(
+    ("f", "shown"),
+    [
+        (lambda: Value(BIG) ** 2, "1e+200"),
+        (lambda: Value(BIG) ** 3.5, "1e+200"),
+        (lambda: Value(-BIG) ** 3, "-1e+200"),
+        (lambda: Value(1e-200) ** -2, "1e-200"),  # a tiny denominator, squared
+        (lambda: Value(1e-200) ** -1, "1e-200"),  # 1e200 fits, but its slope -1e400 does not
+        (lambda: 1.0 / Value(1e-320), "1e-320"),  # a / b is a * b ** -1
+        (lambda: Value(BIG) * Value(BIG), "1e+200"),
+        (lambda: Value(BIG) * BIG, "1e+200"),
+        (lambda: BIG * Value(BIG), "1e+200"),
+        (lambda: Value(1e308) + Value(1e308), "1e+308"),
+        (lambda: Value(-1e308) - Value(1e308), "-1e+308"),
+        (lambda: Value(1e308) + 1e308, "1e+308"),
+        (lambda: Value.sum([Value(1e308), Value(1e308)]), "1e+308"),
+        (lambda: sum([Value(1e308), Value(1e308)]), "1e+308"),
+        (lambda: dot([Value(BIG), Value(1.0)], [Value(BIG), Value(1.0)]), "1e+200"),
+        (lambda: dot([Value(1e308), Value(1e308)], [Value(1.0), Value(1.0)]), "1e+308"),
+        (lambda: Value(2.0) * 1e308 * 1.0, "1e+308"),
+    ],
+    ids=[
+        "pow2", "pow3.5", "negative-pow3", "tiny-pow-2", "tiny-pow-1-slope", "div-by-tiny",
+        "mul", "mul-number", "rmul-number", "add", "sub", "add-number", "Value.sum", "sum",
+        "dot", "dot-sum", "mul-chain",
+    ],
+)  # fmt: skip
+def test_an_overflow_is_a_clear_error(f, shown):
+    with pytest.raises(OverflowError) as info:
+        f()
+    message = str(info.value)
+    assert shown in message  # the culprit
+    assert "largest float" in message  # what went wrong
+    assert "1.8e308" in message
+
+
+def test_overflow_is_refused_under_no_grad_too():
+    with no_grad(), pytest.raises(OverflowError, match="largest float"):
+        Value(BIG) * Value(BIG)
+
+
+def test_the_overflow_message_says_what_to_do():
+    with pytest.raises(OverflowError) as info:
+        Value(BIG) * Value(BIG)
+    message = str(info.value)
+    assert message.startswith("* of (1e+200, 1e+200)")
+    assert "normalise" in message and "log space" in message
+    with pytest.raises(OverflowError, match=r"\(1e\+200\) \*\* 2\.0") as info:
+        Value(BIG) ** 2
+    assert "scale the base" in str(info.value)
+
+
+@pytest.mark.parametrize("n", [10**400, -(10**400), 2**1024])
+def test_an_int_too_large_for_a_float(n):
+    with pytest.raises(OverflowError) as info:
+        Value(n)
+    message = str(info.value)
+    assert "too large for a float" in message
+    assert f"about {len(str(abs(n)))} digits" in message
+    assert "scale it down" in message
+
+
+@pytest.mark.parametrize(
+    "f",
+    [lambda: Value(2.0) + 10**400, lambda: Value(2.0) * 10**400, lambda: Value(2.0) ** 10**400],
+    ids=["add", "mul", "pow"],
+)
+def test_an_int_too_large_for_a_float_as_an_operand(f):
+    with pytest.raises(OverflowError, match="too large for a float"):
+        f()
+
+
+def test_log_of_a_number_so_small_that_its_slope_overflows():
+    with pytest.raises(OverflowError) as info:
+        Value(5e-324).log()
+    message = str(info.value)
+    assert "5e-324" in message and "slope" in message and "1e-12" in message
+
+
+def test_the_largest_finite_results_are_fine():
+    assert (Value(1e308) + Value(7e307)).data == 1e308 + 7e307
+    assert (Value(1e154) ** 2).data == 1e154**2
+    assert (Value(1e-100) ** -2).local_grads == (-2.0 * 1e-100**-3,)  # -2e300 fits
+    assert Value(1e-300).log().local_grads == (1.0 / 1e-300,)
+
+
+def test_an_infinity_given_by_the_user_still_flows():
+    # An inf you pass in is not an overflow: only results that overflow are refused.
+    a = Value(INF)
+    assert (a * Value(BIG)).data == INF
+    assert (a + Value(1e308)).data == INF
+    assert (a**2).data == INF
+    assert dot([a, Value(1.0)], [Value(2.0), Value(3.0)]).data == INF
