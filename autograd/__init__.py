@@ -8,26 +8,36 @@
 (7.3891, 0.0)
 """
 
+from importlib import metadata
+
 from autograd.check import GradcheckError, GradcheckReport, gradcheck
 from autograd.context import is_grad_enabled, no_grad, scope
-from autograd.drawing import GraphvizNotFound, draw, render, save_html
+from autograd.drawing import GraphvizNotFound, Player, draw, player, render, save_html
 from autograd.fused import dot
 from autograd.graph import topological_order
+from autograd.jit import TraceError, jit
 from autograd.value import Value, as_value, zero_grad
 
-__version__ = "0.1.0"
+try:
+    __version__ = metadata.version("minillm-autograd")  # written once, in pyproject.toml
+except metadata.PackageNotFoundError:  # a copy of the folders that pip never installed
+    __version__ = "unknown"
 
 __all__ = [
     "GradcheckError",
     "GradcheckReport",
     "GraphvizNotFound",
+    "Player",
+    "TraceError",
     "Value",
     "as_value",
     "dot",
     "draw",
     "gradcheck",
     "is_grad_enabled",
+    "jit",
     "no_grad",
+    "player",
     "render",
     "save_html",
     "scope",

@@ -6,6 +6,8 @@ import shutil
 
 import pytest
 
+from tests.browser import Chromium
+
 
 @pytest.fixture
 def no_dot(tmp_path, monkeypatch):
@@ -14,3 +16,11 @@ def no_dot(tmp_path, monkeypatch):
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
     assert shutil.which("dot") is None
+
+
+@pytest.fixture
+def chromium(tmp_path):
+    """Headless Chromium, driven over the DevTools protocol (tests/browser.py)."""
+    browser = Chromium(tmp_path / "profile")
+    yield browser
+    browser.close()

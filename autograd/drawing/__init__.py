@@ -3,11 +3,13 @@ and notebook displays (rendering, pages, dot_program), and the backprop player.
 
 The engine (value.py, graph.py, ...) never imports this package; it reads Values
 only through their public properties (children, op, local_grads, scope).
-Modules depend one way: pages <- dot_program <- dot_text <- rendering.
+Modules depend one way: pages <- dot_program <- dot_text <- rendering, and
+player_trace <- player_script <- player (with its page in web/).
 """
 
 from autograd.drawing.dot_program import GraphvizNotFound
 from autograd.drawing.dot_text import COLOURS, draw
+from autograd.drawing.player import Player, player
 from autograd.drawing.rendering import render, save_html
 
-__all__ = ["COLOURS", "GraphvizNotFound", "draw", "render", "save_html"]
+__all__ = ["COLOURS", "GraphvizNotFound", "Player", "draw", "player", "render", "save_html"]

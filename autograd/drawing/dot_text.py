@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,7 @@ def draw(
     group_by: str | None = None,
     focus: Value | None = None,
     scope: str | None = None,
+    see_more: str = views.SEE_MORE,
 ) -> graphviz.Digraph:
     """A picture of the graph that computed `root`, data flowing left to right.
 
@@ -56,30 +58,41 @@ def draw(
         draw(loss, focus=value)        what `value` was computed from, inside its scope
         draw(loss, scope="attention")  every value made in that scope, in full
 
+    A cut drawing says so in a warning and in its title, ending with `see_more`:
+    how to see the rest (by default, with the arguments above).
+
     The result is a graphviz.Digraph: Jupyter shows it (in the browser, through
     viz.js, when the Graphviz program is missing) and render() saves it.
     """
-    if group_by not in (None, "scope"):
-        raise ValueError(f"group_by can only be 'scope' (or None), got {group_by!r}")
-    if sum(x is not None for x in (group_by, focus, scope)) > 1:
-        raise ValueError("choose one of group_by=, focus= and scope= per drawing")
-    if max_nodes is not None and max_nodes < 1:
-        raise ValueError(f"max_nodes must be at least 1, or None for no limit; got {max_nodes}")
+    views.check_value("the root", root)
+    if focus is not None:
+        views.check_value("focus", focus)
+    views.check_options(group_by, focus, scope, max_nodes)
     if group_by == "scope":
-        return _scope_boxes(root)
+        return scope_boxes(root)
     if scope is not None:
         view = views.in_scope(root, scope)
     elif focus is not None:
-        view = views.focused(root, focus, max_nodes)
+        view = views.focused(root, focus, max_nodes, see_more)
     else:
-        view = views.near_root(root, max_nodes)
+        view = views.near_root(root, max_nodes, see_more)
     if view.notice:
         warnings.warn(view.notice, stacklevel=2)
-    return _value_graph(root, view, focus)
+    return value_graph(root, view, focus)
 
 
-def _value_graph(root: Value, view: views.View, focus: Value | None) -> graphviz.Digraph:
-    """One record per value in the view, named n0, n1, ... inputs first; stubs s0, s1, ..."""
+def value_graph(
+    root: Value,
+    view: views.View,
+    focus: Value | None = None,
+    grad_text: Callable[[Value], str] | None = None,
+) -> graphviz.Digraph:
+    """One record per value in the view, named n0, n1, ... inputs first; stubs s0, s1, ...
+
+    `grad_text(value)` writes the grad field (default: the value's .grad); the
+    backprop player writes there the widest number it will show, to size the box.
+    """
+    grad_text = grad_text or (lambda node: short(node.grad))
     graph = _new_graph(view.notice)
     names = {id(node): f"n{i}" for i, node in enumerate(view.nodes)}
     for node in view.nodes:
@@ -87,9 +100,9 @@ def _value_graph(root: Value, view: views.View, focus: Value | None) -> graphviz
             names[id(node)],
             _record(
                 views.op_label(node),
-                node.label,
-                f"data {_short(node.data)}",
-                f"grad {_short(node.grad)}",
+                views.label(node),
+                f"data {short(node.data)}",
+                f"grad {grad_text(node)}",
             ),
             fillcolor=COLOURS[_role(node, root)],
             penwidth="3" if node is focus else None,
@@ -104,7 +117,7 @@ def _value_graph(root: Value, view: views.View, focus: Value | None) -> graphviz
     return graph
 
 
-def _scope_boxes(root: Value) -> graphviz.Digraph:
+def scope_boxes(root: Value) -> graphviz.Digraph:
     """One box per scope, b0, b1, ... in the order scopes first appear, inputs first."""
     counts, crossing = views.count_by_scope(root)
     graph = _new_graph()
@@ -137,11 +150,11 @@ def _stub_label(stub: views.Stub) -> str:
     why = f"from {stub.source}" if stub.source else "hidden"
     first = stub.hidden[0]
     # One hidden input is worth naming; many are only counted.
-    name = (first.label or f"data {_short(first.data)}") if k == 1 else ""
+    name = (views.label(first) or f"data {short(first.data)}") if k == 1 else ""
     return _record(f"{k} input{'s' * (k != 1)} {why}", name)
 
 
-def _short(x: float) -> str:
+def short(x: float) -> str:
     """4 significant digits, written the way Python writes floats: 1.0, 0.5, 1e-08."""
     return repr(float(f"{x:.4g}"))
 

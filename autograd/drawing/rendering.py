@@ -24,29 +24,29 @@ from autograd.drawing.dot_text import draw
 from autograd.drawing.pages import write_html_page
 from autograd.value import Value
 
+FORMATS = (*DOT_FORMATS, "dot", "html")
+SUFFIXES = {**{f: f for f in FORMATS}, "gv": "dot", "htm": "html"}  # a file's suffix -> format
+
 
 def render(
-    graph_or_root: Any, path: str | Path, format: str = "svg", *, timeout: float = TIMEOUT
+    graph_or_root: Any, path: str | Path, format: str | None = None, *, timeout: float = TIMEOUT
 ) -> Path:
-    """Save a drawing (or draw(root)) to `path`, adding the format's suffix if it has none.
+    """Save a drawing (or draw(root)) to `path` in `format`, by default the one its suffix names.
 
     "svg", "png" and "pdf" are made by the dot program, stopped after `timeout`
     seconds; "dot" saves the DOT text and "html" the page of save_html(), which
     need no Graphviz. Without dot, the .dot and .html files are saved next to
-    `path` and GraphvizNotFound says how to install Graphviz.
+    `path` and GraphvizNotFound says how to install Graphviz. A path without a
+    suffix gets the format's (svg when none is given).
     """
     source = _source(graph_or_root)
-    path = Path(path)
-    if not path.suffix:
-        path = path.with_suffix(f".{format}")
+    format, path = format_and_path(path, format)
     path.parent.mkdir(parents=True, exist_ok=True)
     if format == "dot":
         path.write_text(source, encoding="utf-8")
         return path
     if format == "html":
         return save_html(source, path)
-    if format not in DOT_FORMATS:
-        raise ValueError(f"format must be one of {(*DOT_FORMATS, 'dot', 'html')}, got {format!r}")
     dot = shutil.which("dot")  # looked up on each call: installing Graphviz later works
     if dot is None:
         dot_path, html_path = save_fallbacks(source, path)
@@ -65,6 +65,39 @@ def render(
             f"{html_path} (the DOT text is in {dot_path})"
         ) from None
     return path
+
+
+def format_and_path(
+    path: str | Path, format: str | None = None, formats: tuple[str, ...] = FORMATS,
+    option: str = "format",
+) -> tuple[str, Path]:  # fmt: skip
+    """The format to write and the file to write it to, which must agree.
+
+    The format defaults to the one the suffix names (g.png: png), else svg; a path
+    without a suffix gets the format's. A suffix that names another format, or no
+    format we make (g.bmp), is an error: an SVG inside a .png opens nowhere.
+    `option` is how the caller's users write the format, in the messages.
+    """
+    if format is not None and format not in formats:
+        raise ValueError(f"{option} must be one of {formats}, got {format!r}")
+    path = Path(path)
+    suffix = path.suffix.lstrip(".").lower()
+    if not suffix:
+        format = format or "svg"
+        return format, path.with_suffix(f".{format}")
+    named = SUFFIXES.get(suffix)
+    if named not in formats:
+        endings = ", ".join(f".{s}" for s, f in SUFFIXES.items() if f in formats)
+        raise ValueError(
+            f"{path} ends in .{suffix}, and no {suffix} file can be made here: "
+            f"end it in one of {endings}, or leave the suffix out"
+        )
+    if format is not None and format != named:
+        raise ValueError(
+            f"{path} ends in .{suffix} but {option} is {format}: make them agree "
+            f"(or leave {option} out)"
+        )
+    return named, path
 
 
 def save_html(graph_or_root: Any, path: str | Path) -> Path:

@@ -34,6 +34,14 @@ class Stub:
     source: str
 
 
+# How a cut drawing's notice ends: the draw() arguments that show the rest. A program
+# that offers other ways (minillm graph's options) passes its own words as see_more=.
+SEE_MORE = (
+    "To see more: max_nodes=None (all), group_by='scope' (one box per scope), "
+    "focus=<a value> or scope='<name>' (one part in full)."
+)
+
+
 @dataclass
 class View:
     """What a drawing shows: some values in full, and stubs for the inputs left out."""
@@ -41,6 +49,39 @@ class View:
     nodes: list[Value]  # inputs first, as topological_order gives them
     stubs: list[Stub] = field(default_factory=list)
     notice: str = ""  # one line, set when values were cut for size
+
+
+def check_value(what: str, x: object) -> Value:
+    """`x` itself if it is a Value; else a TypeError that says what a drawing needs."""
+    if not isinstance(x, Value):
+        raise TypeError(
+            f"draw: {what} must be a Value, the result of a computation (e.g. draw(loss)), "
+            f"got {type(x).__name__} {x!r}"
+        )
+    return x
+
+
+def label(value: Value) -> str:
+    """A value's label, which a drawing writes as text: it must be a str."""
+    if not isinstance(value.label, str):
+        raise TypeError(
+            f"draw: a Value's label must be a str, got {type(value.label).__name__} "
+            f"{value.label!r} (on the value with data {value.data:g}); "
+            f'write Value(x, label="w3") or label=str(...)'
+        )
+    return value.label
+
+
+def check_options(
+    group_by: str | None, focus: Value | None, scope: str | None, max_nodes: int | None
+) -> None:
+    """The arguments that choose a view, as draw() and player() take them: one view at most."""
+    if group_by not in (None, "scope"):
+        raise ValueError(f"group_by can only be 'scope' (or None), got {group_by!r}")
+    if sum(x is not None for x in (group_by, focus, scope)) > 1:
+        raise ValueError("choose one of group_by=, focus= and scope=, not several")
+    if max_nodes is not None and (isinstance(max_nodes, bool) or max_nodes < 1):
+        raise ValueError(f"max_nodes must be at least 1, or None for no limit; got {max_nodes}")
 
 
 def scope_name(value: Value) -> str:
@@ -63,19 +104,23 @@ def inside(scope: str) -> Callable[[Value], bool]:
     return lambda v: not scope or v.scope == scope or v.scope.startswith(prefix)
 
 
-def near_root(root: Value, max_nodes: int | None) -> View:
-    """Everything when it fits in `max_nodes`, else the `max_nodes` values nearest `root`."""
+def near_root(root: Value, max_nodes: int | None, see_more: str = SEE_MORE) -> View:
+    """Everything when it fits in `max_nodes`, else the `max_nodes` values nearest `root`.
+
+    `see_more` ends the notice of a cut drawing: how to see the rest.
+    """
     order = topological_order(root)
     if max_nodes is None or len(order) <= max_nodes:
         warn_if_big(len(order))
         return View(order)
     shown = nearest(root, max_nodes, lambda v: True)
     view = _cut(order, shown, lambda v: "")
-    view.notice = _notice(f"Showing the {max_nodes:,} values nearest the output, of {len(order):,}")
+    what = f"Showing the {max_nodes:,} values nearest the output, of {len(order):,}"
+    view.notice = f"{what}. {see_more}"
     return view
 
 
-def focused(root: Value, focus: Value, max_nodes: int | None) -> View:
+def focused(root: Value, focus: Value, max_nodes: int | None, see_more: str = SEE_MORE) -> View:
     """What `focus` was computed from, inside its own scope, up to `max_nodes` values.
 
     The walk goes back from `focus` breadth-first and stops at two borders: a value
@@ -92,7 +137,7 @@ def focused(root: Value, focus: Value, max_nodes: int | None) -> View:
     shown = nearest(focus, max_nodes, is_inside)
     view = _cut(topological_order(focus), shown, lambda v: "" if is_inside(v) else scope_name(v))
     if any(stub.source == "" for stub in view.stubs):
-        view.notice = _notice(f"Showing the {len(shown):,} values nearest the focused value")
+        view.notice = f"Showing the {len(shown):,} values nearest the focused value. {see_more}"
     warn_if_big(len(shown))
     return view
 
@@ -140,13 +185,6 @@ def _cut(order: list[Value], shown: set[int], source: Callable[[Value], str]) ->
                 groups.setdefault(source(child), {})[id(child)] = child
         stubs += [Stub(node, list(hidden.values()), src) for src, hidden in groups.items()]
     return View(nodes, stubs)
-
-
-def _notice(what: str) -> str:
-    return (
-        f"{what}. To see more: max_nodes=None (all), group_by='scope' (one box per scope), "
-        "focus=<a value> or scope='<name>' (one part in full)."
-    )
 
 
 def warn_if_big(count: int) -> None:
