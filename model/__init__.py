@@ -1,7 +1,9 @@
-"""The course's mini-LLM: one model, its weights as plain lists, and three ways to train it.
+"""The course's mini-LLM: one model, its weights as plain lists, and four ways to train it.
 
 - manual_loss_and_grads: forward on floats, then the handwritten 7-step backward;
 - autograd_loss_and_grads: the same forward built from Values, then backward();
+- model.compiled.compiled_step: that graph recorded once per window length by
+  autograd.jit, and replayed as generated Python on floats (backend "compiled");
 - model.torch_backend.torch_loss_and_grads: the same with PyTorch tensors and
   loss.backward(), an optional extra (pip install '.[torch]'), so not imported here.
 """
@@ -12,13 +14,16 @@ from model.data import VOCAB, decode, encode, examples, load_names
 from model.manual import manual_loss_and_grads
 from model.params import Config, count_params, init_params
 from model.sample import generate
-from model.train import TrainResult, train
+from model.train import train
+from model.trainer import Trainer, TrainResult, TrainSettings
 
 __all__ = [
     "VOCAB",
     "Checkpoint",
     "Config",
     "TrainResult",
+    "TrainSettings",
+    "Trainer",
     "autograd_loss_and_grads",
     "count_params",
     "decode",

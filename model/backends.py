@@ -7,30 +7,26 @@ optimizers and the checkpoints never need to know which one is running.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from model import autodiff, manual
+from model import autodiff, compiled, manual
 from model.params import Config, flatten, init_params, unflatten
+from model.step_types import BatchStep, Step, TorchNotInstalled, Window
 
-Step = Callable[[list[float], list[int], int], tuple[float, list[float]]]
-Window = tuple[list[int], int]  # (the ids of a window, the id of the character that follows)
-# A step on a batch of windows: (each window's loss, the gradient of their mean loss).
-BatchStep = Callable[[list[float], list[Window]], tuple[list[float], list[float]]]
+__all__ = [  # the step types are defined in step_types.py, and used from here too
+    "BACKENDS",
+    "BatchStep",
+    "Step",
+    "TorchNotInstalled",
+    "Window",
+    "make_batch_step",
+    "make_step",
+]
 
-BACKENDS = ("autograd", "manual", "torch")
-
-TORCH_MISSING = (
-    "the torch backend needs PyTorch, an optional extra that is not installed; "
-    "install it with: pip install '.[torch]'"
-)
-
-
-class TorchNotInstalled(ImportError):
-    """The "torch" backend was asked for, but PyTorch is not installed."""
+BACKENDS = ("autograd", "manual", "torch", "compiled")
 
 
 def make_step(backend: str, config: Config = Config(), fused: bool = True) -> Step:
-    """The step function of a backend: "manual" (handwritten), "autograd" (Values) or "torch"."""
+    """The step function of a backend: "manual" (handwritten), "autograd" (Values), "torch",
+    or "compiled" (autograd.jit's code, recorded once per window length: model/compiled.py)."""
     if backend == "manual":
         return _manual_step(config)
     if backend == "autograd":
@@ -39,7 +35,31 @@ def make_step(backend: str, config: Config = Config(), fused: bool = True) -> St
         from model.torch_backend import torch_step  # PyTorch is optional, and slow to import
 
         return torch_step(config)
+    if backend == "compiled":
+        return compiled.compiled_step(config, fused)
     raise ValueError(f"unknown backend {backend!r}; choose one of {list(BACKENDS)}")
+
+
+def make_batch_step(backend: str, config: Config = Config(), fused: bool = True) -> BatchStep:
+    """The step on a batch of windows: PyTorch computes it in one pass, the others one at a time."""
+    if backend == "torch":
+        from model.torch_backend import torch_batch_step  # PyTorch is optional, and slow to import
+
+        return torch_batch_step(config)
+    return one_window_at_a_time(make_step(backend, config, fused))
+
+
+def one_window_at_a_time(step: Step) -> BatchStep:
+    """A batch step from a one-window step: each window's loss, and the mean of their gradients."""
+
+    def batch_step(weights: list[float], batch: list[Window]) -> tuple[list[float], list[float]]:
+        results = [step(weights, ids, target) for ids, target in batch]
+        if len(results) == 1:
+            return [results[0][0]], results[0][1]  # the lesson's case: no mean to take
+        mean = [sum(gs) / len(results) for gs in zip(*(grads for _, grads in results))]
+        return [loss for loss, _ in results], mean
+
+    return batch_step
 
 
 def _manual_step(config: Config) -> Step:

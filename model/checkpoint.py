@@ -1,20 +1,33 @@
 """Checkpoints: everything needed to sample from a model or to go on training it.
 
-One JSON file, readable by eye. It is written atomically: first to a temporary
-file in the same folder, then renamed over the old one, so a crash or Ctrl-C in
-the middle of writing never leaves a half-written checkpoint behind.
+One JSON file, readable by eye. It is written atomically (atomic_file.py), so a
+crash, Ctrl-C or a full disk never leaves a half-written checkpoint behind, and
+every field is checked when it is read (checkpoint_checks.py). A training holds
+the checkpoint's lock while it runs (run_lock.py): two trainings on one file
+would overwrite each other's epochs. Before a long run, check_writable(path)
+finds a path that could not be saved at its end.
 """
 
 from __future__ import annotations
 
 import json
-import math
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from model.params import Config, Params, check_params
+from model import checkpoint_checks as checks
+from model.atomic_file import SaveError, check_readable, check_writable, write_atomically
+from model.params import Config, Params, count_params
+from model.run_lock import CheckpointInUse, lock_checkpoint
+
+__all__ = [
+    "Checkpoint",
+    "CheckpointInUse",
+    "SaveError",
+    "check_writable",
+    "load_checkpoint",
+    "lock_checkpoint",
+    "save_checkpoint",
+]
 
 FORMAT = "minillm-checkpoint"
 VERSION = 1
@@ -34,73 +47,69 @@ class Checkpoint:
     history: list[float] = field(default_factory=list)  # mean loss of each finished epoch
     backend: str = "autograd"
     seed: int = 42
+    names: str | None = None  # data.fingerprint() of the names trained on, to notice others
 
 
 def save_checkpoint(path: str | Path, ckpt: Checkpoint) -> Path:
-    """Write the checkpoint as JSON, atomically; return its path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write the checkpoint as JSON, atomically; return its path.
+
+    A full disk or a read-only folder raises a SaveError that says so; the old
+    checkpoint is then kept as it was.
+    """
     data = {"format": FORMAT, "version": VERSION, **asdict(ckpt)}
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f)
-            f.flush()
-            os.fsync(f.fileno())  # the bytes are on disk before the rename makes them visible
-        os.replace(tmp, path)  # atomic: readers see the old file or the new one, never half
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomically(path, lambda f: json.dump(data, f))
 
 
 def load_checkpoint(path: str | Path, config: Config | None = None) -> Checkpoint:
     """Read and check a checkpoint; every problem is a ValueError that names the file."""
     path = Path(path)
+    check_readable(path, "minillm.ckpt.json")
     try:
         data = json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
         raise FileNotFoundError(
             f"no checkpoint at {path}; train one first: minillm train --checkpoint {path}"
         ) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+    except (ValueError, RecursionError) as err:  # bad JSON or UTF-8, a 5,000-digit number, ...
         raise ValueError(
             f"{path} is not a valid checkpoint: it is corrupt or truncated ({err}); "
             "train again or use another checkpoint"
         ) from None
     try:
         return _parse(data, config)
-    except (KeyError, TypeError, ValueError) as err:
+    except KeyError as err:
+        raise ValueError(f"{path} is not a usable checkpoint: it has no {err} field") from None
+    except (TypeError, ValueError) as err:
         raise ValueError(f"{path} is not a usable checkpoint: {err}") from None
 
 
 def _parse(data: object, config: Config | None) -> Checkpoint:
+    """Every field checked (checkpoint_checks.py); optional ones take their defaults."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError(f"it is not a {FORMAT} file")
     if data.get("version") != VERSION:
         raise ValueError(f"version {data.get('version')!r} is not supported (expected {VERSION})")
-    saved = Config(**data["config"])
+    saved = checks.check_config(data["config"])
     if config is not None and saved != config:
         raise ValueError(f"it was made for {saved}, not {config}")
-    params = data["params"]
-    check_params(params, saved)
-    for name, w in params.items():
-        for x in (v for row in w for v in (row if isinstance(row, list) else [row])):
-            if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
-                raise ValueError(f"weight {name} holds {x!r}, not a finite number")
-    history = [float(x) for x in data.get("history", [])]
-    epoch, position = int(data.get("epoch", 0)), int(data.get("position", 0))
-    if epoch < 0 or position < 0:
-        raise ValueError("epoch and position must be >= 0")
+    checks.check_weights(data["params"], saved)
     return Checkpoint(
         config=saved,
-        params=params,
-        optimizer=dict(data["optimizer"]),
-        epoch=epoch,
-        position=position,
-        epoch_loss=float(data.get("epoch_loss", 0.0)),
-        rng_state=data.get("rng_state"),
-        history=history,
-        backend=str(data.get("backend", "autograd")),
-        seed=int(data.get("seed", 42)),
+        params=data["params"],
+        optimizer=checks.check_optimizer(data["optimizer"], count_params(saved)),
+        epoch=checks.check_count("epoch", data.get("epoch", 0)),
+        position=checks.check_count("position", data.get("position", 0)),
+        epoch_loss=checks.check_loss("epoch_loss", data.get("epoch_loss", 0.0)),
+        rng_state=checks.check_rng_state(data.get("rng_state")),
+        history=checks.check_history(data.get("history", [])),
+        backend=checks.check_backend(data.get("backend", "autograd")),
+        seed=checks.check_seed(data.get("seed", 42)),
+        names=_names_fingerprint(data.get("names")),
     )
+
+
+def _names_fingerprint(value: object) -> str | None:
+    """The names' fingerprint, if the checkpoint has one (older ones do not)."""
+    if value is not None and not isinstance(value, str):
+        raise ValueError(f"names must be a fingerprint string, got {value!r}")
+    return value

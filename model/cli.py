@@ -3,35 +3,34 @@
 minillm train                      # defaults: autograd backend, Adam, then a few names
 minillm generate --checkpoint minillm.ckpt.json --count 10
 minillm compare --positions 200    # handwritten backward vs autograd, weight by weight
+minillm compare --steps            # the 7 handwritten steps found again in autograd
 minillm train --backend torch --batch-size 64  # PyTorch, 64 windows a step: pip install '.[torch]'
 minillm compare --backend torch    # handwritten vs autograd vs PyTorch, side by side
+minillm train --backend compiled   # autograd.jit: recorded once per window length, then replayed
 minillm lesson 7                   # the lessons (python -m lessons lists them)
+minillm lesson 7 --notebook --lang fr  # the lesson as a Jupyter notebook: lesson07_fr.ipynb
 minillm graph --view near          # the graph of one position, drawn: minillm-graph.svg
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Sequence
 
 import autograd
-from model.backends import BACKENDS, TorchNotInstalled
+from model.backends import TorchNotInstalled
 from model.checkpoint import load_checkpoint
-from model.compare import compare_backends
-from model.data import count_positions, load_names
-from model.graph_cmd import add_graph_parser, cmd_graph
-from model.optim import DEFAULT_LR, OPTIMIZERS
-from model.params import init_params
+from model.closed_output import quiet_when_output_closes
+from model.compare import compare_backends, compare_steps
+from model.data import decode
+from model.graph_cmd import DEFAULT_WORD, add_graph_parser, cmd_graph, position_example
+from model.graph_player import cmd_player
+from model.params import Params, init_params
 from model.sample import generate
-from model.train import train
-
-DEFAULT_CHECKPOINT = "minillm.ckpt.json"
-# The command line's defaults are chosen to finish in under 3 minutes on 2 cores and
-# to reach a lower loss than the lesson's 10 SGD epochs (see the README).
-CLI_OPTIMIZER = "adam"
-CLI_SCHEDULE = "linear"
-CLI_EPOCHS = 5
+from model.strict_args import at_least, parse_args
+from model.train_cmd import DEFAULT_CHECKPOINT, INTERRUPTED, add_train_parser, cmd_train
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,27 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {autograd.__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = commands.add_parser("train", help="train on names, save a checkpoint, print new names")
-    p.add_argument(
-        "--backend", choices=BACKENDS, default="autograd", help="how gradients are computed"
-    )
-    p.add_argument("--pure", action="store_true", help="autograd: record every * (no fused dot)")
-    p.add_argument("--batch-size", type=int, default=1,
-                   help="windows a step, on their mean gradient (fast with torch)")  # fmt: skip
-    p.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default=CLI_OPTIMIZER,
-                   help=f"update rule (default {CLI_OPTIMIZER}; the lesson used sgd)")  # fmt: skip
-    p.add_argument("--epochs", type=int, default=CLI_EPOCHS, help="passes over all the names")
-    p.add_argument("--lr", type=float, default=None,
-                   help=f"learning rate (default: {DEFAULT_LR})")  # fmt: skip
-    p.add_argument("--schedule", choices=["constant", "linear"], default=CLI_SCHEDULE,
-                   help=f"learning rate over the run (default {CLI_SCHEDULE}: falls to 0 "
-                   "at the end; the lesson kept it constant)")  # fmt: skip
-    p.add_argument("--names", default=None, help="a UTF-8 file with one name a line")
-    p.add_argument("--checkpoint", default=DEFAULT_CHECKPOINT, help="where to save the model")
-    p.add_argument("--resume", action="store_true", help="continue from --checkpoint")
-    p.add_argument("--seed", type=int, default=42, help="seed for the weights and the shuffling")
-    p.add_argument("--count", type=int, default=10, help="how many names to print at the end")
-    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    add_train_parser(commands)  # minillm train: its options are in model/train_cmd.py
 
     p = commands.add_parser("generate", help="invent names with a trained checkpoint")
     p.add_argument("--checkpoint", default=DEFAULT_CHECKPOINT, help="a file from minillm train")
@@ -75,19 +54,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=42, help="seed for the weights")
     p.add_argument("--checkpoint", default=None, help="compare at these weights instead")
     p.add_argument("--pure", action="store_true", help="autograd without the fused dot")
-    p.add_argument("--backend", choices=["autograd", "torch"], default="autograd",
-                   help="torch: add PyTorch as a third column (needs PyTorch)")  # fmt: skip
+    p.add_argument("--backend", choices=["autograd", "torch", "compiled"], default="autograd",
+                   help="torch: add PyTorch as a third column (needs PyTorch); compiled: add "
+                   "autograd.jit's replay")  # fmt: skip
     p.add_argument("--tolerance", type=float, default=1e-9, help="largest allowed difference")
+    p.add_argument("--steps", action="store_true",
+                   help="the 7 handwritten steps found again in autograd, quantity by quantity, "
+                        "on one position (--word, --position)")  # fmt: skip
+    p.add_argument("--word", default=DEFAULT_WORD, help="with --steps: the name to take a "
+                   f"position of (default {DEFAULT_WORD})")  # fmt: skip
+    p.add_argument(
+        "--position",
+        type=int,
+        default=None,
+        help="with --steps: which position of the word (default: its last)",
+    )
 
-    p = commands.add_parser("lesson", help="run a lesson (see: python -m lessons)")
+    p = commands.add_parser(
+        "lesson", help="run a lesson, or write it as a notebook with --notebook (python -m lessons)"
+    )
     p.add_argument("args", nargs=argparse.REMAINDER, help="the lesson number and its options")
 
     add_graph_parser(commands)  # minillm graph: its options and help are in model/graph_cmd.py
     return parser
 
 
+@quiet_when_output_closes  # minillm train | head -1: the reader went away, end quietly
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_args(build_parser(), argv)
     if args.command is None:
         build_parser().print_help()
         return 0
@@ -96,42 +90,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, FileNotFoundError, TorchNotInstalled) as err:
         print(f"minillm {args.command}: error: {err}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # a second Ctrl-C while training, or one elsewhere
+        print(f"minillm {args.command}: stopped (Ctrl-C)", file=sys.stderr)
+        return INTERRUPTED
 
 
-def cmd_train(args: argparse.Namespace) -> int:
-    names = load_names(args.names)
-    print(
-        f"training on {len(names)} names ({count_positions(names)} positions an epoch), "
-        f"backend {args.backend}{' (pure)' if args.pure else ''}, optimizer {args.optimizer}"
-        f"{f', batches of {args.batch_size}' if args.batch_size > 1 else ''}"
-    )
-    result = train(
-        names,
-        backend=args.backend,
-        optimizer=args.optimizer,
-        lr=args.lr,
-        lr_schedule=args.schedule,
-        epochs=args.epochs,
-        seed=args.seed,
-        fused=not args.pure,
-        batch_size=args.batch_size,
-        checkpoint=args.checkpoint,
-        resume=args.resume,
-        progress=not args.no_progress,
-    )
-    print(
-        f"{result.positions} positions in {result.seconds:.0f} s "
-        f"({result.positions_per_second:.0f} positions/s); checkpoint: {args.checkpoint}"
-    )
-    if result.stopped == "diverged":
-        return 1
-    print("invented names:")
-    for i in range(args.count):
-        print("  " + generate(result.params, seed=args.seed + i).capitalize())
-    return 0
+def cmd_graph_or_player(args: argparse.Namespace) -> int:
+    """minillm graph draws the graph; with --player it writes the backprop player instead."""
+    return cmd_player(args) if args.player else cmd_graph(args)
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    at_least("--count", args.count, 0, "how many names to print")
     params = load_checkpoint(args.checkpoint).params
     for i in range(args.count):
         seed = None if args.seed is None else args.seed + i
@@ -142,10 +112,16 @@ def cmd_generate(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     if args.positions < 1:
         raise ValueError(f"--positions must be at least 1, got {args.positions}")
+    if not (math.isfinite(args.tolerance) and args.tolerance >= 0):
+        raise ValueError(
+            f"--tolerance must be a finite number >= 0 (e.g. 1e-9), got {args.tolerance}"
+        )
     params = (
         load_checkpoint(args.checkpoint).params if args.checkpoint else init_params(seed=args.seed)
     )
-    backends = ["manual", "autograd"] + (["torch"] if args.backend == "torch" else [])
+    if args.steps:
+        return print_steps(params, args)
+    backends = ["manual", "autograd"] + ([args.backend] if args.backend != "autograd" else [])
     report = compare_backends(params, args.positions, fused=not args.pure, backends=backends)
     columns = report["by_backend"]  # the largest difference of each weight, by backend
     print(f"{'weight':<8}" + "".join(f" {f'|manual - {b}|':>20}" for b in columns))
@@ -162,6 +138,28 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0 if worst <= args.tolerance else 1
 
 
+def print_steps(params: Params, args: argparse.Namespace) -> int:
+    """minillm compare --steps: one line per quantity of each handwritten step."""
+    ids, target = position_example(params, args.word, args.position)
+    steps = compare_steps(params, ids, target, fused=not args.pure)
+    print(f"window {decode(ids)!r} -> {decode([target])!r}: handwritten minus autograd's .grad")
+    print(f"{'step':<16} {'quantity':<10} {'shape':<9} {'largest difference':>18}  autograd scope")
+    for step in steps:
+        title, scopes = f"{step.number} {step.name}", ", ".join(step.scopes)
+        for quantity in step.quantities:  # the step and its scopes on its first line only
+            shape = "x".join(map(str, quantity.shape))
+            print(f"{title:<16} {quantity.name:<10} {shape:<9} "
+                  f"{quantity.largest_difference:>18.3e}  {scopes}".rstrip())  # fmt: skip
+            title = scopes = ""
+    notes = {q.name: q.note for step in steps for q in step.quantities if q.note}
+    for name, note in notes.items():
+        print(f"note: {name}: {note}")
+    worst = max(step.largest_difference for step in steps)
+    verdict = "OK" if worst <= args.tolerance else "FAILED"
+    print(f"{verdict}: largest difference {worst:.3e} (tolerance {args.tolerance:g})")
+    return 0 if worst <= args.tolerance else 1
+
+
 def cmd_lesson(args: argparse.Namespace) -> int:
     from lessons.__main__ import main as lessons_main  # lessons depend on model, not the reverse
 
@@ -169,7 +167,7 @@ def cmd_lesson(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"train": cmd_train, "generate": cmd_generate, "compare": cmd_compare,
-            "lesson": cmd_lesson, "graph": cmd_graph}  # fmt: skip
+            "lesson": cmd_lesson, "graph": cmd_graph_or_player}  # fmt: skip
 
 
 if __name__ == "__main__":

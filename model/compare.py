@@ -1,13 +1,20 @@
-"""Compare backends: do they compute the same gradients, and how fast?"""
+"""Compare the handwritten backward with autograd: weight by weight and step by step.
+
+compare_backends() sets backends side by side on whole training positions (same
+gradients? how fast?); compare_steps() finds each of the handwritten backward's
+7 steps again inside autograd's graph, intermediate by intermediate.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from model import autodiff, manual
 from model.backends import make_step
 from model.data import examples, load_names
-from model.params import Params, config_of, flatten, unflatten
+from model.params import Params, check_example, config_of, flatten, unflatten
 
 
 def largest_difference(a: list, b: list) -> float:
@@ -37,8 +44,12 @@ def compare_backends(
     weights = flatten(params)
     todo = [ex for name in load_names() for ex in examples(name, config.context)][:positions]
     steps = {backend: make_step(backend, config, fused) for backend in backends}
+    # A first call may be slow (PyTorch sets itself up, the compiled backend records each
+    # window length): one window of each length, untimed.
+    first_of_each_length = {len(ids): (ids, target) for ids, target in reversed(todo)}
     for step in steps.values():
-        step(weights, *todo[0])  # a first call may be slow (PyTorch sets itself up): not timed
+        for ids, target in first_of_each_length.values():
+            step(weights, ids, target)
     reference, others = backends[0], backends[1:]
     by_backend = {backend: {name: 0.0 for name in params} for backend in others}
     timing = {backend: 0.0 for backend in backends}
@@ -60,3 +71,96 @@ def compare_backends(
         "largest_difference": worst, "by_backend": by_backend, "ms_per_position": ms,
         "positions": len(todo),
     }  # fmt: skip
+
+
+# ---------------------------------------------------------------- the 7 steps, one by one
+
+# Where each handwritten step lives in autograd's graph: the scopes of autodiff.forward(),
+# in the order backward() reaches them.
+STEP_SCOPES = {
+    1: (autodiff.LOSS,),
+    2: (autodiff.OUTPUT,),
+    3: (autodiff.RESIDUAL2,),
+    4: (autodiff.MLP,),
+    5: (autodiff.RESIDUAL1,),
+    6: (autodiff.ATTENTION_OUTPUT, autodiff.SOFTMAX, autodiff.SCORES, autodiff.QKV),
+    7: (autodiff.EMBEDDINGS,),
+}
+
+# The Values of autodiff.forward(trace=) whose .grad is each handwritten intermediate.
+TRACE_OF = {
+    "d_logits": "logits", "d_x2": "x2", "d_mlp_out": "mlp_out", "d_h": "h",
+    "d_h_pre": "h_pre", "d_x1": "x1", "d_attn_out": "attn_out", "d_attn": "attn",
+    "d_values": "values", "d_scores": "q_dot_k", "d_q": "q", "d_keys": "keys",
+    "d_hidden": "hidden",
+}  # fmt: skip
+
+NOTES = {
+    "d_scores": "the handwritten code folds 1/sqrt(E) into d_scores: it is the gradient of "
+    "q . k before scaling, so it is compared with the .grad of those q . k Values",
+}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One gradient of a step, handwritten against autograd."""
+
+    name: str  # "d_logits" for an intermediate, the weight's name ("W_out") for a weight
+    shape: tuple[int, ...]
+    largest_difference: float  # the largest |handwritten - autograd| over its entries
+    note: str = ""  # how the two were made comparable, when they are not the same number
+
+
+@dataclass(frozen=True)
+class StepComparison:
+    """One of the 7 handwritten steps, found again in autograd's backward."""
+
+    number: int
+    name: str
+    scopes: tuple[str, ...]  # the scopes of the graph this step is, in backward order
+    quantities: list[Quantity]
+
+    @property
+    def largest_difference(self) -> float:
+        return max((q.largest_difference for q in self.quantities), default=0.0)
+
+
+def compare_steps(
+    params: Params, ids: list[int], target: int, fused: bool = True
+) -> list[StepComparison]:
+    """Each of the handwritten backward's 7 steps beside autograd's .grad, quantity by quantity.
+
+    The handwritten numbers come from manual.backward_steps(); autograd's are the .grad
+    of the Values that autodiff.forward(trace=) hands back (for intermediates) and of
+    the weights, after one loss.backward().
+    """
+    check_example(params, ids, target)
+    handwritten = manual.backward_steps(params, manual.forward(params, ids), target)
+    vparams, trace = autodiff.to_values(params), {}
+    autodiff.forward(vparams, ids, target, fused, trace=trace).backward()
+    grads = autodiff.grads_of(vparams)
+    comparisons = []
+    for step in handwritten:
+        quantities = [
+            _quantity(name, hand, _grads_of(trace[TRACE_OF[name]]), NOTES.get(name, ""))
+            for name, hand in step.intermediates.items()
+        ]
+        weights = step.weight_grads.items()
+        quantities += [_quantity(name, hand, grads[name]) for name, hand in weights]
+        comparisons.append(
+            StepComparison(step.number, step.name, STEP_SCOPES[step.number], quantities)
+        )
+    return comparisons
+
+
+def _grads_of(values: list) -> list:
+    """The .grad of a vector or a matrix of Values, as floats of the same shape."""
+    return [_grads_of(v) if isinstance(v, list) else v.grad for v in values]
+
+
+def _shape(x: list) -> tuple[int, ...]:
+    return (len(x), *_shape(x[0])) if isinstance(x, list) and x else ()
+
+
+def _quantity(name: str, handwritten: list, autograd: list, note: str = "") -> Quantity:
+    return Quantity(name, _shape(handwritten), largest_difference(handwritten, autograd), note)

@@ -7,14 +7,18 @@ model sees the letters before it (at most `context` of them) and must guess it.
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections.abc import Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 
+from model.atomic_file import check_readable
+
 VOCAB = ".abcdefghijklmnopqrstuvwxyz"  # id 0 is ".", then a=1 ... z=26
 BOUNDARY = "."
 CHAR_TO_ID = {ch: i for i, ch in enumerate(VOCAB)}
+MAX_NAME_LENGTH = 64  # the longest Pokémon name has 12 letters
 
 
 def encode(text: str) -> list[int]:
@@ -47,6 +51,7 @@ def load_names(path: str | Path | None = None) -> list[str]:
         text = resources.files("model").joinpath("data/pokemon.txt").read_text("utf-8")
         source = "the built-in names"
     else:
+        check_readable(path, "names.txt")
         try:
             text = Path(path).read_text("utf-8")
         except FileNotFoundError:
@@ -59,16 +64,54 @@ def load_names(path: str | Path | None = None) -> list[str]:
         name = clean_name(line)
         if not name:
             continue  # empty lines are skipped
-        for ch in name:
-            if ch not in CHAR_TO_ID or ch == BOUNDARY:
-                raise ValueError(
-                    f"{source}, line {number}: character {ch!r} in {line.strip()!r} cannot be "
-                    "used; names may contain only the letters a to z (accents are removed)"
-                )
+        problem = name_problem(name, line.strip())
+        if problem:
+            raise ValueError(f"{source}, line {number}: {problem}")
         names.append(name)
     if not names:
         raise ValueError(f"{source} has no names: write one name a line")
     return names
+
+
+def name_problem(name: str, as_written: str | None = None) -> str | None:
+    """Why a cleaned name cannot be trained on, in words; None when it can.
+
+    A name longer than MAX_NAME_LENGTH is refused: it is most likely not a name
+    (a paragraph, a file that is not one name a line), and each of its letters
+    would be one more position to learn before the epoch can end.
+    """
+    shown = as_written if as_written is not None else name
+    if len(name) > MAX_NAME_LENGTH:
+        return (
+            f"{shown[:20]!r}... is {len(name):,} characters long, too long for a name "
+            f"(at most {MAX_NAME_LENGTH}); write one name a line"
+        )
+    for ch in name:
+        if ch not in CHAR_TO_ID or ch == BOUNDARY:
+            return (
+                f"character {ch!r} in {shown!r} cannot be used; names may contain only "
+                "the letters a to z (accents are removed)"
+            )
+    return None
+
+
+def check_names(names: Sequence[str]) -> list[str]:
+    """The names as a list, or a ValueError that says which one cannot be trained on."""
+    names = list(names)
+    if not names:
+        raise ValueError("no names to train on")
+    for number, name in enumerate(names):
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"names[{number}] is {name!r}: every name must be a non-empty string")
+        problem = name_problem(name)
+        if problem:
+            raise ValueError(f"names[{number}]: {problem}; clean_name() lowers and strips accents")
+    return names
+
+
+def fingerprint(names: Sequence[str]) -> str:
+    """A short digest of the names, in order: a checkpoint keeps it to notice other names."""
+    return hashlib.sha256("\n".join(names).encode()).hexdigest()[:16]
 
 
 def examples(name: str, context: int) -> Iterator[tuple[list[int], int]]:

@@ -19,36 +19,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from autograd import GraphvizNotFound, Value, draw, render, topological_order
-from model.autodiff import forward, to_values
-from model.checkpoint import load_checkpoint
+from autograd.drawing.rendering import format_and_path
+from model.autodiff import SCOPES, forward, to_values
+from model.checkpoint import check_writable, load_checkpoint
+from model.checks import is_whole_number
 from model.data import BOUNDARY, clean_name, count_positions, decode, examples
 from model.params import Params, config_of, init_params
 
 if TYPE_CHECKING:
     import graphviz
 
-# The scopes forward() builds the loss in, in the order of the forward pass. The
-# weights are made before the forward pass, outside every scope: drawings put them
-# in the "(no scope)" box.
-SCOPES = (
-    "embeddings",
-    "attention/qkv",
-    "attention/scores",
-    "attention/softmax",
-    "attention/output",
-    "residual1",
-    "mlp",
-    "residual2",
-    "output",
-    "loss",
-)
+# The weights are made before the forward pass, outside every scope of autodiff.SCOPES:
+# drawings put them in the "(no scope)" box.
 # What --scope accepts: every scope, and "attention" for its four parts together.
 SCOPE_CHOICES = (SCOPES[0], "attention", *SCOPES[1:])
 VIEWS = ("scopes", "near", "focus")
 FORMATS = ("svg", "png", "html", "dot")
-NEEDS_DOT = ("svg", "png")  # made by Graphviz's dot program; html and dot are written by us
 DEFAULT_WORD = "pikachu"
 DEFAULT_OUT = "minillm-graph"  # in the current folder, with the format as suffix
+SEE_MORE = "To see the rest: --view scopes, --view focus or --scope S."  # ends a cut's notice
 
 
 class PositionGraph(NamedTuple):
@@ -77,6 +66,22 @@ def check_word(word: str) -> str:
     return cleaned
 
 
+def position_example(
+    params: Params, word: str = DEFAULT_WORD, position: int | None = None
+) -> tuple[list[int], int]:
+    """The window of ids and the target id of `word`'s position `position` (default: the last)."""
+    word = check_word(word)
+    count = count_positions([word])
+    if position is None:
+        position = count - 1
+    if not is_whole_number(position) or not 0 <= position < count:
+        raise ValueError(
+            f"position {position!r} is out of range: {word!r} has {count} positions, "
+            f"0 to {count - 1} (0 guesses {word[0]!r}, {count - 1} the final {BOUNDARY!r})"
+        )
+    return list(examples(word, config_of(params).context))[position]
+
+
 def build_position_graph(
     params: Params,
     word: str = DEFAULT_WORD,
@@ -93,16 +98,7 @@ def build_position_graph(
     backward() is run so that drawings show each value's gradient; pass
     backward=False to run it yourself.
     """
-    word = check_word(word)
-    count = count_positions([word])
-    if position is None:
-        position = count - 1
-    if isinstance(position, bool) or not isinstance(position, int) or not 0 <= position < count:
-        raise ValueError(
-            f"position {position!r} is out of range: {word!r} has {count} positions, "
-            f"0 to {count - 1} (0 guesses {word[0]!r}, {count - 1} the final {BOUNDARY!r})"
-        )
-    ids, target = list(examples(word, config_of(params).context))[position]
+    ids, target = position_example(params, word, position)
     trace: dict = {}
     loss = forward(to_values(params), ids, target, fused=fused, trace=trace)
     if backward:
@@ -111,7 +107,7 @@ def build_position_graph(
 
 
 def draw_position(
-    graph: PositionGraph, view: str = "scopes", scope: str | None = None
+    graph: PositionGraph, view: str = "scopes", scope: str | None = None, see_more: str = SEE_MORE
 ) -> graphviz.Digraph:
     """One view of the position's graph, as draw() makes it (a graphviz.Digraph).
 
@@ -120,13 +116,13 @@ def draw_position(
     value of that scope, in full.
     """
     if scope is not None:
-        return draw(graph.loss, scope=scope)
+        return draw(graph.loss, scope=scope, see_more=see_more)
     if view == "scopes":
-        return draw(graph.loss, group_by="scope")
+        return draw(graph.loss, group_by="scope", see_more=see_more)
     if view == "near":
-        return draw(graph.loss)
+        return draw(graph.loss, see_more=see_more)
     if view == "focus":
-        return draw(graph.loss, focus=graph.scores[0])
+        return draw(graph.loss, focus=graph.scores[0], see_more=see_more)
     raise ValueError(f"view must be one of {VIEWS}, got {view!r}")
 
 
@@ -163,7 +159,14 @@ examples:
   minillm graph                            # {DEFAULT_OUT}.svg: the scopes of "pikachu"
   minillm graph --view near --format png
   minillm graph --word eevee --position 0 --view focus --format html
-  minillm graph --scope attention/softmax --pure --checkpoint minillm.ckpt.json"""
+  minillm graph --scope attention/softmax --pure --checkpoint minillm.ckpt.json
+  minillm graph --player --lang fr         # minillm-player.html: backward(), scope by
+                                           # scope, beside the 7 handwritten steps
+
+--player: an HTML page (offline, any browser) that replays backward() one step
+  at a time on the same views: --view scopes steps scope by scope and names the
+  handwritten step each scope is; near plays the values nearest the loss, in
+  its scope; focus and --scope S one value at a time."""
 
 
 def add_graph_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -193,6 +196,11 @@ def add_graph_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentP
                    help="record every * (no fused dot): about 3x more values")  # fmt: skip
     p.add_argument("--checkpoint", default=None, metavar="PATH",
                    help="draw with these weights (default: the initial weights)")  # fmt: skip
+    p.add_argument("--player", action="store_true",
+                   help="write a backprop player instead: a page that replays backward() "
+                   "step by step (default minillm-player.html)")  # fmt: skip
+    p.add_argument("--lang", choices=("en", "fr"), default="en",
+                   help="the player's language (default en)")  # fmt: skip
     return p
 
 
@@ -202,6 +210,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
         raise ValueError(f"--scope draws its own view: use --scope {args.scope} without --view")
     view = args.view or "scopes"
     format, out = _format_and_path(args.format, args.out)
+    check_writable(out)  # a folder, or a folder inside a file: say so before drawing
     params = load_checkpoint(args.checkpoint).params if args.checkpoint else init_params()
     graph = build_position_graph(params, args.word, args.position, fused=not args.pure)
     what = f"--scope {args.scope}" if args.scope else f"--view {view}"
@@ -215,9 +224,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
         warnings.simplefilter("always")
         drawing = draw_position(graph, view, args.scope)
     for warning in caught:  # "Showing the 200 values nearest...", "drawing 4,624 values..."
-        # draw()'s hints name its Python arguments; say what the options are instead.
-        note = str(warning.message).replace(_API_HINT, _CLI_HINT)
-        print(f"minillm graph: note: {note}", file=sys.stderr)
+        print(f"minillm graph: note: {warning.message}", file=sys.stderr)
     try:
         path = render(drawing, out, format=format)
     except (GraphvizNotFound, TimeoutError) as err:
@@ -227,17 +234,8 @@ def cmd_graph(args: argparse.Namespace) -> int:
     return 0
 
 
-_API_HINT = "To see more: max_nodes=None (all), group_by='scope' (one box per scope), "
-_API_HINT += "focus=<a value> or scope='<name>' (one part in full)."
-_CLI_HINT = "To see the rest: --view scopes, --view focus or --scope S."
-
-
 def _format_and_path(format: str | None, out: str | None) -> tuple[str, Path]:
     """--format and --out agree: the format defaults to --out's suffix, the suffix to the format."""
-    suffix = Path(out).suffix.lstrip(".").lower() if out else ""
-    if format is None:
-        format = suffix if suffix in FORMATS else "svg"
-    elif suffix in FORMATS and suffix != format:
-        raise ValueError(f"--out {out} ends in .{suffix} but --format is {format}: make them agree")
-    path = Path(out) if out else Path(f"{DEFAULT_OUT}.{format}")
-    return format, path if path.suffix else path.with_suffix(f".{format}")
+    if out is None:
+        return format or "svg", Path(f"{DEFAULT_OUT}.{format or 'svg'}")
+    return format_and_path(out, format, FORMATS, option="--format")

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import math
 
+from model.checks import is_real_number
+
 
 class Optimizer:
     """What SGD and Adam share: a learning rate, a step counter, and the schedule."""
@@ -103,10 +105,6 @@ def make_optimizer(
     if name not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {name!r}; choose one of {sorted(OPTIMIZERS)}")
     lr = DEFAULT_LR[name] if lr is None else lr
-    if (
-        isinstance(lr, bool)
-        or not isinstance(lr, (int, float))
-        or not (math.isfinite(lr) and lr > 0)
-    ):
+    if not is_real_number(lr) or not (math.isfinite(lr) and lr > 0):
         raise ValueError(f"the learning rate must be a number > 0, got {lr!r}")
     return OPTIMIZERS[name](size, float(lr), decay_steps)

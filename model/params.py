@@ -10,6 +10,8 @@ import math
 import random
 from dataclasses import dataclass
 
+from model.checks import check_whole_number, is_whole_number
+
 Vector = list[float]
 Matrix = list[list[float]]
 Params = dict[str, list]  # name -> Vector or Matrix
@@ -26,8 +28,7 @@ class Config:
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"Config.{name} must be a whole number >= 1, got {value!r}")
+            check_whole_number(value, f"Config.{name}", 1)
 
 
 # name -> (shape as Config field names, standard deviation of the initial Gaussian).
@@ -167,6 +168,6 @@ def check_example(params: Params, ids: list[int], target: int) -> Config:
             f"keep the last ones: ids[-{config.context}:]"
         )
     for i in [*ids, target]:
-        if isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < config.vocab_size:
+        if not is_whole_number(i) or not 0 <= i < config.vocab_size:
             raise ValueError(f"id {i!r} is out of range: ids go from 0 to {config.vocab_size - 1}")
     return config

@@ -9,9 +9,24 @@ from __future__ import annotations
 import math
 import random
 
-from model.data import BOUNDARY, CHAR_TO_ID, VOCAB, encode
+from model.checks import check_whole_number, is_real_number
+from model.data import BOUNDARY, CHAR_TO_ID, decode, encode
 from model.manual import forward, softmax
 from model.params import Params, config_of
+
+# At 0.01 the likeliest letter is already all but certain; far below, z / T overflows.
+MIN_TEMPERATURE = 0.01
+
+
+def next_char_probs(params: Params, ids: list[int], temperature: float = 1.0) -> list[float]:
+    """The probability of each next character after the window `ids`, at `temperature`.
+
+    log p / T, softmaxed again, is the same as softmax(logits / T): log p and the
+    logits differ only by a constant, which softmax ignores. So T < 1 makes the
+    likely characters likelier, T > 1 flattens the odds.
+    """
+    logits = forward(params, ids)["logits"]
+    return softmax([z / temperature for z in logits])
 
 
 def generate(
@@ -28,25 +43,25 @@ def generate(
     floats, so it builds no graph at all.
     """
     config = config_of(params)
-    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)):
+    if not is_real_number(temperature):
         raise ValueError(f"temperature must be a number > 0, got {temperature!r}")
-    if not (temperature > 0 and math.isfinite(temperature)):
-        raise ValueError(f"temperature must be > 0 (try 0.8), got {temperature!r}")
-    if isinstance(max_len, bool) or not isinstance(max_len, int) or max_len < 0:
-        raise ValueError(f"max_len must be a whole number >= 0, got {max_len!r}")
+    if not (temperature >= MIN_TEMPERATURE and math.isfinite(temperature)):
+        raise ValueError(
+            f"temperature must be a number from {MIN_TEMPERATURE} (try 0.8), got {temperature!r}: "
+            "below it the likeliest letter is always picked, and near 0 the logits / temperature "
+            "overflow"
+        )
+    check_whole_number(max_len, "max_len", 0)
     if not prefix:
         raise ValueError('the prefix is empty; start with "." for a name from scratch')
     ids = encode(prefix.lower())  # raises on a character outside the vocabulary
     rng = random.Random(seed)
     end = CHAR_TO_ID[BOUNDARY]
     for _ in range(max_len):
-        logits = forward(params, ids[-config.context :])["logits"]
-        # log p / T, softmaxed again, is the same as softmax(logits / T):
-        # log p and the logits differ only by a constant, which softmax ignores.
-        probs = softmax([z / temperature for z in logits])
+        probs = next_char_probs(params, ids[-config.context :], temperature)
         next_id = rng.choices(range(config.vocab_size), weights=probs)[0]
         if next_id == end:
             break
         ids.append(next_id)
-    text = "".join(VOCAB[i] for i in ids)
+    text = decode(ids)
     return text[1:] if text.startswith(BOUNDARY) else text

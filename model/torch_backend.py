@@ -12,6 +12,10 @@ the optimizers (model.optim) and the checkpoints are the same for all three:
 - torch_step / torch_batch_step: the steps training runs, on flat lists; a
   batch of N windows is padded into one (N, T) tensor and computed in one pass.
 
+The three backends each have a forward() of their own, with their own contract.
+This one: forward(w, ids, lengths) -> the logits of a whole batch of windows, a
+(B, vocab) tensor; window_losses() turns them into one loss per window.
+
 PyTorch is an optional extra (pip install '.[torch]'); nothing else in the
 project imports this module until the "torch" backend is asked for.
 """
@@ -23,8 +27,8 @@ from array import array
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from model.backends import TORCH_MISSING, BatchStep, Step, TorchNotInstalled, Window
 from model.params import Config, Params, check_example, config_of, flatten, shapes, unflatten
+from model.step_types import TORCH_MISSING, BatchStep, Step, TorchNotInstalled, Window
 
 try:
     import torch

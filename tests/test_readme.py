@@ -34,3 +34,13 @@ def test_the_quickstart_has_exactly_two_commands_and_ci_runs_the_second():
     assert "pytest" in commands[1]
     ci = (Path(__file__).parent.parent / ".ci" / "run").read_text("utf-8")
     assert "grep -m 1 -E '^python3 -m venv \\.venv && .*pytest' README.md" in ci
+
+
+def test_the_jit_example_gives_the_loss_and_gradients_it_says():
+    section = README.split("## Compiled: record once, replay", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    scope: dict = {}
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        exec(code, scope)
+    assert (scope["loss"], scope["grads"]) == (1.3, (2.0, 0.5, 1.0))
+    assert "g_w = x * g_v0" in printed.getvalue()

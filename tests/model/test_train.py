@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import json
 import math
 import os
@@ -12,11 +13,15 @@ import pytest
 
 from model import generate, init_params, load_checkpoint, save_checkpoint, train
 from model.checkpoint import Checkpoint
+from model.cli import build_parser
+from model.data import count_positions
 from model.params import flatten
+from model.trainer import Trainer
 from tests.model.helpers import max_difference
 
 QUIET = {"progress": False, "log": None}
-train_module = importlib.import_module("model.train")  # the module, not the function
+LESSON = {"optimizer": "sgd", "lr_schedule": "constant"}  # the lesson's recipe
+backends_module = importlib.import_module("model.backends")  # where the trainer finds make_step
 
 
 @pytest.mark.parametrize("optimizer", ["sgd", "adam"])
@@ -40,7 +45,7 @@ def test_loss_goes_down_and_history_has_one_mean_per_epoch(names):
     seen = []
     result = train(
         names[:60], backend="manual", lr=0.05, epochs=3, on_epoch=lambda *e: seen.append(e),
-        **QUIET,
+        **LESSON, **QUIET,
     )  # fmt: skip
     assert seen == list(enumerate(result.history, start=1))
     assert len(result.history) == 3 and result.epochs == 3
@@ -48,6 +53,19 @@ def test_loss_goes_down_and_history_has_one_mean_per_epoch(names):
     positions = sum(len(n) + 1 for n in names[:60])
     assert result.positions == 3 * positions == len(result.losses)
     assert result.history[0] == pytest.approx(sum(result.losses[:positions]) / positions)
+
+
+def test_train_has_the_command_line_defaults(names):
+    """train() and `minillm train` start the same run when given nothing: Adam, linear, 5 epochs."""
+    args = build_parser().parse_args(["train"])
+    defaults = inspect.signature(train).parameters
+    same = ["backend", "optimizer", "lr", "epochs", "seed", "batch_size", "resume"]
+    for option, parameter in [*zip(same, same), ("schedule", "lr_schedule")]:
+        assert getattr(args, option) == defaults[parameter].default, option
+    assert args.pure is not defaults["fused"].default
+    trainer = Trainer(names[:3])
+    assert trainer.opt.name == "adam" and trainer.opt.lr == 0.003 and trainer.seed == 42
+    assert trainer.opt.decay_steps == 5 * count_positions(names[:3])  # linear, over 5 epochs
 
 
 def test_same_seed_same_run_other_seed_other_run(names):
@@ -72,9 +90,10 @@ def test_checkpoint_round_trip(tmp_path, names):
 
 def test_resume_continues_exactly_where_it_stopped(tmp_path, names):
     subset = names[:30]
-    straight = train(subset, backend="manual", optimizer="adam", epochs=3, **QUIET)
+    adam = {"optimizer": "adam", "lr_schedule": "constant"}
+    straight = train(subset, backend="manual", epochs=3, **adam, **QUIET)
     path = tmp_path / "run.json"
-    train(subset, backend="manual", optimizer="adam", epochs=1, checkpoint=path, **QUIET)
+    train(subset, backend="manual", epochs=1, checkpoint=path, **adam, **QUIET)
     resumed = train(subset, backend="manual", epochs=3, checkpoint=path, resume=True, **QUIET)
     assert resumed.epochs == 3 and len(resumed.history) == 3
     assert resumed.params == straight.params
@@ -83,7 +102,7 @@ def test_resume_continues_exactly_where_it_stopped(tmp_path, names):
 
 def ctrl_c_after(monkeypatch, steps: int) -> None:
     """Make the training step send SIGINT to this process after `steps` steps."""
-    real = train_module.make_step
+    real = backends_module.make_step
 
     def make_step(*args, **kwargs):
         step, calls = real(*args, **kwargs), [0]
@@ -96,7 +115,7 @@ def ctrl_c_after(monkeypatch, steps: int) -> None:
 
         return interrupting
 
-    monkeypatch.setattr(train_module, "make_step", make_step)
+    monkeypatch.setattr(backends_module, "make_step", make_step)
 
 
 def test_ctrl_c_keeps_finished_names_and_resume_is_exact(tmp_path, names, monkeypatch):
@@ -128,7 +147,7 @@ def test_divergence_stops_and_keeps_the_last_good_checkpoint(tmp_path, names, ba
     messages = []
     result = train(
         names[:10], backend=backend, lr=1e6, epochs=3, checkpoint=path, resume=False,
-        params=first.params, progress=False, log=messages.append,
+        params=first.params, progress=False, log=messages.append, **LESSON,
     )  # fmt: skip
     assert result.stopped == "diverged"
     assert any("stopped" in m for m in messages)

@@ -1,0 +1,185 @@
+"""Writing a file so that a crash, a full disk or Ctrl-C never leaves it half-written.
+
+The text goes first to a temporary file in the same folder, then that file is
+renamed over the old one in a single step: a reader sees the old file or the new
+one, never a mix. If anything fails before the rename, the old file is untouched.
+
+Three details make it safe to use on a learner's files:
+- the temporary file is named .<name>.<pid>.<random>.tmp; a process killed with
+  kill -9 leaves it behind, and the next write removes it once that pid is gone;
+- the new file keeps the old one's permissions (chmod 644 stays 644);
+- a symlink stays a symlink: the file it points to is the one replaced.
+
+check_writable() and check_readable() find a path that cannot be used before a
+long job starts, with a message that says why.
+"""
+
+from __future__ import annotations
+
+import errno
+import glob
+import os
+import re
+import secrets
+import stat
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+# Errors the learner can do something about, in words (errno names the cause).
+_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+_NOT_ALLOWED = {errno.EACCES, errno.EPERM, errno.EROFS}
+
+
+class SaveError(ValueError):
+    """A file could not be written; the message says why, and that the old file is kept."""
+
+
+def write_atomically(path: str | Path, write: Callable[[TextIO], None]) -> Path:
+    """Call write(f) on a temporary file, then rename it over `path`; return `path`.
+
+    On a full disk or a folder that cannot be written, raise a SaveError in one
+    sentence; other errors pass through. Either way the old file is kept as it was.
+    """
+    path = Path(path)
+    target = _real_target(path)
+    existed = target.exists()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_orphans(target)
+        fd, tmp = _new_temp_file(target)
+    except OSError as err:
+        _raise_if_explained(err, path, existed)
+        raise
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())  # the bytes are on disk before the rename makes them visible
+        if existed:
+            os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
+        os.replace(tmp, target)  # atomic: readers see the old file or the new one, never half
+    except BaseException as err:
+        tmp.unlink(missing_ok=True)
+        _raise_if_explained(err, path, existed)
+        raise
+    return path
+
+
+def check_writable(path: str | Path) -> None:
+    """Raise a ValueError (a SaveError for a system error) now if `path` could not be written.
+
+    Call it before a long job that saves at its end: a path that is a folder, a
+    folder inside a file, or a read-only folder is then found in a second, not
+    after an hour. A temporary file is created and removed to find out.
+    """
+    path = Path(path)
+    target = _real_target(path)
+    refuse_folder(path, "minillm.ckpt.json")
+    check_folder_writable(target.parent, path)
+
+
+def check_folder_writable(folder: str | Path, wanted: str | Path | None = None) -> None:
+    """Raise a ValueError now if no file can be written in `folder` (made later if missing).
+
+    `wanted` is the path the message names (default: the folder itself).
+    """
+    folder = Path(folder)
+    wanted = folder if wanted is None else wanted
+    existing = folder
+    while not existing.exists():  # write_atomically makes the missing folders from here
+        existing = existing.parent
+    if not existing.is_dir():
+        raise SaveError(f"{wanted} cannot be written: {existing} is a file, not a folder")
+    try:
+        fd, probe = _new_temp_file(existing / ".write-check")
+    except OSError as err:
+        _raise_if_explained(err, Path(wanted), False)
+        raise
+    os.close(fd)
+    probe.unlink()
+
+
+def refuse_folder(path: str | Path, example: str) -> None:
+    """Raise a ValueError if `path` is a folder (or a link to one) where a file is wanted."""
+    path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"{path} is a folder, not a file: give a file, e.g. {path / example}")
+
+
+def check_readable(path: str | Path, example: str) -> None:
+    """Raise a ValueError if the file `path` (when it exists) is a folder or cannot be read."""
+    refuse_folder(path, example)
+    if os.path.exists(path) and not os.access(path, os.R_OK):
+        raise ValueError(f"{path} cannot be read: you are not allowed to (see its permissions)")
+
+
+def remove_orphans(target: Path) -> list[Path]:
+    """Remove the temporary files of `target` left by processes that no longer run."""
+    pattern = re.compile(re.escape(f".{target.name}.") + r"(\d+)\.[0-9a-f]{8}\.tmp")
+    removed = []
+    for candidate in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+        match = pattern.fullmatch(candidate.name)
+        if match is None or _running(int(match.group(1))):
+            continue
+        try:
+            candidate.unlink()
+            removed.append(candidate)
+        except OSError:  # gone already, or (Windows) still open in another process
+            pass
+    return removed
+
+
+def _new_temp_file(target: Path) -> tuple[int, Path]:
+    """Create .<name>.<pid>.<random>.tmp next to target, opened for writing.
+
+    Mode 0o666 lets the umask decide the permissions, as for any new file
+    (tempfile.mkstemp would make it 0o600, readable by its owner only).
+    """
+    while True:
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:  # one chance in four billion: draw another name
+            continue
+
+
+def _real_target(path: Path) -> Path:
+    """The file to replace: through symlinks, so that a link keeps pointing to it."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def _running(pid: int) -> bool:
+    """Whether process `pid` still runs (its temporary file may be in use)."""
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":
+        return False  # Windows refuses to delete a file another process has open
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # it exists but belongs to someone else (or the pid is not a pid)
+    return True
+
+
+def _raise_if_explained(err: BaseException, path: Path, existed: bool) -> None:
+    """Raise a SaveError in one sentence for the causes a learner can fix; else do nothing."""
+    if not isinstance(err, OSError):
+        return
+    kept = "the previous file is kept as it was" if existed else "nothing was written"
+    if err.errno in _DISK_FULL:
+        message = f"the disk is full: {path} could not be saved ({kept}); free some space"
+    elif err.errno in _NOT_ALLOWED:
+        message = (
+            f"{path} cannot be written: its folder is read-only or not yours "
+            f"({err.strerror}); choose another path ({kept})"
+        )
+    elif err.errno == errno.EISDIR:
+        message = f"{path} is a folder, not a file: give a file name ({kept})"
+    elif err.errno in (errno.ENOTDIR, errno.EEXIST):  # mkdir, where a file has the name
+        message = f"{path} cannot be written: one of its folders is a file ({kept})"
+    else:
+        return
+    raise SaveError(message) from None

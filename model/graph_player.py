@@ -1,0 +1,106 @@
+"""minillm graph --player: watch backward() run through one training position of the mini-LLM.
+
+The page is autograd's backprop player (autograd.player), on the same views as
+`minillm graph`. In the scopes view one step is one scope, and the panel says
+which of the lesson's 7 handwritten backward steps that scope is, with the largest
+difference between the handwritten gradients and autograd's there
+(model.compare.compare_steps): the 7 steps, found again in autograd's backward.
+autograd knows nothing of the model; the model hands the player these notes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from autograd import Player, player
+from model.checkpoint import load_checkpoint
+from model.compare import StepComparison, compare_steps
+from model.graph_cmd import DEFAULT_WORD, VIEWS, build_position_graph, position_example
+from model.params import Params, init_params
+
+NOTE = {
+    "en": "handwritten step {number}, {name}: largest difference {difference:.1e}",
+    "fr": "étape {number} du calcul à la main, {name} : plus grand écart {difference:.1e}",
+}
+LANGS = tuple(NOTE)
+DEFAULT_OUT = "minillm-player.html"
+NEAR = 200  # the near view's size, as in the drawing
+
+
+def step_notes(steps: Sequence[StepComparison], lang: str = "en") -> dict[str, str]:
+    """One note per scope of the graph: the handwritten step it is, and the largest difference.
+
+    The attention step is four scopes; each of them gets the step's note.
+    """
+    if lang not in NOTE:
+        raise ValueError(f"lang must be one of {LANGS}, got {lang!r}")
+    return {
+        scope: NOTE[lang].format(
+            number=step.number, name=step.name, difference=step.largest_difference
+        )
+        for step in steps
+        for scope in step.scopes
+    }
+
+
+def position_player(
+    params: Params,
+    word: str = DEFAULT_WORD,
+    position: int | None = None,
+    fused: bool = True,
+    view: str = "scopes",
+    scope: str | None = None,
+    lang: str = "en",
+) -> Player:
+    """The backprop player for one position, on one view, with the handwritten steps as notes.
+
+    "scopes": one step per scope; "near": the values nearest the loss, in its own
+    scope; "focus": the first attention score and what it came from; a `scope`
+    name: every value of that scope.
+    """
+    ids, target = position_example(params, word, position)
+    graph = build_position_graph(params, word, position, fused, backward=False)
+    notes = step_notes(compare_steps(params, ids, target, fused=fused), lang)
+    common = {"lang": lang, "notes": notes}
+    if scope is not None:
+        return player(graph.loss, scope=scope, **common)
+    if view == "scopes":
+        return player(graph.loss, group_by="scope", **common)
+    if view == "near":
+        return player(graph.loss, focus=graph.loss, max_nodes=NEAR, **common)
+    if view == "focus":
+        return player(graph.loss, focus=graph.scores[0], **common)
+    raise ValueError(f"view must be one of {VIEWS}, got {view!r}")
+
+
+def cmd_player(args: argparse.Namespace) -> int:
+    """minillm graph --player: write the page, print its path."""
+    if args.scope is not None and args.view is not None:
+        raise ValueError(f"--scope plays its own view: use --scope {args.scope} without --view")
+    if args.format not in (None, "html"):
+        raise ValueError("--player writes an HTML page: leave out --format (or use --format html)")
+    out = Path(args.out or DEFAULT_OUT)
+    if out.suffix.lower() not in ("", ".html"):
+        raise ValueError(f"--player writes an HTML page: end --out in .html, not {out.suffix}")
+    params = load_checkpoint(args.checkpoint).params if args.checkpoint else init_params()
+    what = f"--scope {args.scope}" if args.scope else f"--view {args.view or 'scopes'}"
+    print(f"minillm graph: writing the backprop player, {what}", file=sys.stderr)
+    try:
+        page = position_player(params, args.word, args.position, not args.pure,
+                               args.view or "scopes", args.scope, args.lang)  # fmt: skip
+    except ValueError as err:  # a view too big to play names player()'s arguments
+        raise ValueError(_as_options(str(err))) from None
+    print(page.save(out))
+    return 0
+
+
+def _as_options(message: str) -> str:
+    """player()'s advice, in the command's options: scope='mlp' becomes --scope mlp."""
+    message = message.replace("group_by='scope'", "--view scopes")
+    message = re.sub(r"scope='([^']*)'", r"--scope \1", message)
+    message = re.sub(r"focus=<a value> \([^)]*\)", "--view focus", message)
+    return message.replace(" Or raise max_nodes (a slower page).", "")

@@ -1,0 +1,80 @@
+"""No two modules of the project import each other, directly or around a loop.
+
+Imports inside functions count too: a lazy import that closes a loop still
+means that neither module can be read, or tested, without the other.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+PACKAGES = ("autograd", "model", "lessons")
+
+
+def project_modules() -> dict[str, Path]:
+    """Dotted name -> file, for every module of the three packages."""
+    modules = {}
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            modules[name] = path
+    return modules
+
+
+def imports_of(path: Path, modules: dict[str, Path]) -> set[str]:
+    """The project modules that `path` imports when it runs, anywhere in the file.
+
+    Imports under `if TYPE_CHECKING:` are for type hints only; they never run.
+    """
+    tree = ast.parse(path.read_text("utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            node.body = []
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:  # `from model import autodiff` imports model.autodiff
+                sub = f"{node.module}.{alias.name}"
+                found.add(sub if sub in modules else node.module)
+    return found & set(modules)
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One loop of imports, as [a, b, ..., a]; [] when there is none (depth-first search)."""
+    done: set[str] = set()
+    for start in sorted(graph):
+        path, stack = [], [(start, iter(sorted(graph[start])))]
+        on_path = {start}
+        path.append(start)
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                on_path.discard(path.pop())
+                done.add(node)
+            elif child in on_path:
+                return [*path[path.index(child) :], child]
+            elif child not in done:
+                stack.append((child, iter(sorted(graph[child]))))
+                on_path.add(child)
+                path.append(child)
+    return []
+
+
+def test_no_module_imports_itself_around_a_loop():
+    modules = project_modules()
+    graph = {name: imports_of(path, modules) - {name} for name, path in modules.items()}
+    # A package's __init__ gathers its modules; a module of it importing the package
+    # would be the loop this test looks for, so __init__ files are kept in the graph.
+    assert find_cycle(graph) == []
+
+
+def test_the_cycle_finder_finds_a_loop():
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set()}) == []
