@@ -4,26 +4,39 @@ import argparse
 import importlib
 import sys
 
-from lessons import LESSONS
-from lessons.common import never_fail_on_unprintable_characters
+from lessons import LESSONS, progress
+from lessons.common import DEFAULT_OUT, never_fail_on_unprintable_characters
 from lessons.texts import Text, default_language, languages
+from model.closed_output import quiet_when_output_closes
+
+FLAGS = ("--quick", "--verbose", "--reset", "--retrain", "--interactive", "--no-interactive")
 
 
+@quiet_when_output_closes  # python -m lessons 7 | head -3: end quietly
 def main(argv: list[str] | None = None) -> int:
     """List the lessons (no number) or run one; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     never_fail_on_unprintable_characters()
+    if "--notebook" in argv:  # write notebooks rather than run a lesson (notebook.py)
+        from lessons.notebook import main as write_notebooks
+
+        return write_notebooks(argv)
     options = argparse.ArgumentParser(add_help=False)
     options.add_argument("--lang", choices=languages(), default=default_language())
+    options.add_argument("--out", default=DEFAULT_OUT)
+    options.add_argument("--reset", action="store_true")
     try:
         known, _ = options.parse_known_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
     place = _number_place(argv)
     if place is None:
-        print_list(known.lang)
+        if known.reset:  # python -m lessons --reset: every lesson starts again
+            progress.reset(known.out)
+            print(Text("common", known.lang)("list_reset", file=progress.progress_path(known.out)))
+        print_list(known.lang, known.out)
         return 0
-    number = int(argv[place])
+    number = int(argv[place]) if argv[place].isdecimal() else argv[place]  # "²" is no int
     if number not in LESSONS:
         print_list(known.lang)
         print(Text("common", known.lang)("no_such_lesson", number=number), file=sys.stderr)
@@ -37,24 +50,34 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _number_place(argv: list[str]) -> int | None:
-    """Where the lesson number is: first, or after --lang X / --quick."""
+    """Where the lesson number is (or what stands in its place: "abc" is no lesson, not none).
+
+    It comes first, or after options such as --lang X, --quick.
+    """
     i = 0
     while i < len(argv):
-        if argv[i] == "--lang":
+        if argv[i] in ("--lang", "--out"):
             i += 2
-        elif argv[i].startswith("--lang=") or argv[i] == "--quick":
+        elif argv[i].startswith(("--lang=", "--out=")) or argv[i] in FLAGS:
             i += 1
         else:
-            return i if argv[i].isdigit() else None
+            return None if argv[i].startswith("-") else i  # an unknown option: the list
     return None
 
 
-def print_list(lang: str) -> None:
-    """Each lesson's number and title, in `lang`."""
+def print_list(lang: str, out: str = DEFAULT_OUT) -> None:
+    """Each lesson's number and title, in `lang`, with the exercises done (kept in `out`)."""
     common = Text("common", lang)
+    done = progress.load_progress(out)
+    titles = {number: Text(f"lesson{number:02d}", lang)("title") for number in LESSONS}
+    width = max(len(title) for title in titles.values())
     print(common("list_header"))
     for number in sorted(LESSONS):
-        print(f"  {number:>3}  {Text(f'lesson{number:02d}', lang)('title')}")
+        entry = done.get(f"lesson{number:02d}", {})
+        total, count = entry.get("total", 0), len(entry.get("done", []))
+        bar = "🟩" * count + "⬜" * (total - count)
+        state = common("list_progress", bar=bar, done=count, total=total) if total else ""
+        print(f"  {number:>3}  {titles[number]:<{width}}  {state or common('list_not_started')}")
     print("\n" + common("list_footer"))
 
 

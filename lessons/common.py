@@ -15,11 +15,20 @@ A lesson is a plain script, lessons/lessonNN.py, that reads top to bottom:
     run = lesson.run                              # run(lang, quick, out, **values) -> claims
 
 `python -m lessons 7` runs the steps in order. In a notebook (Jupyter, VS Code),
-each step runs as soon as its cell is run, so the lesson reads like the course.
+each step runs as soon as its cell is run, so the lesson reads like the course
+(a step's helpers come before it in its cell); `python -m lessons 7 --notebook`
+writes one (notebook.py).
 
 `ctx` (the Context) is what a step gets: the language, the exercise values, the
 output folder, the exercise progress, and `claims`, the figures the lesson states
 (returned by run(), so the tests can check them).
+
+A guessing exercise asks before its answer is on the screen (see guesses.py):
+
+    ctx.ask(3, "guess_sum", lambda guess: abs(guess - total) < 1e-6)
+
+The exercises done are kept in the output folder (see progress.py), so a learner
+can do them one run at a time; --reset starts again.
 """
 
 import argparse
@@ -31,11 +40,20 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from lessons.pictures import line_chart, smooth, table
-from lessons.texts import Text, default_language, languages
-from model import manual
+from autograd import GraphvizNotFound, draw, player, render, save_html
+from lessons import progress
+from lessons.drawing_words import in_my_language
+from lessons.guesses import SEE_ANSWER, Asker, Asking, parse_guess
+from lessons.limits import value_problem
+from lessons.pictures import bar_chart, line_chart, smooth, table
+from lessons.texts import SCIENTIFIC, Text, default_language, languages, scientific_parts
+from model.atomic_file import check_folder_writable
+from model.checks import is_whole_number
+from model.closed_output import quiet_when_output_closes
 from model.data import BOUNDARY, VOCAB, encode
 from model.params import Params
+from model.sample import next_char_probs
+from model.strict_args import parse_args
 
 DEFAULT_OUT = "lesson_output"
 
@@ -53,9 +71,7 @@ def next_letters(
     params: Params, text: str, temperature: float = 1.0, top: int = 6
 ) -> list[tuple[str, float]]:
     """The `top` likeliest letters after `text`, with their probabilities ("." ends a name)."""
-    ids = encode(text)[-len(params["pos_emb"]) :]
-    logits = manual.forward(params, ids)["logits"]
-    probs = manual.softmax([z / temperature for z in logits])
+    probs = next_char_probs(params, encode(text)[-len(params["pos_emb"]) :], temperature)
     best = sorted(range(len(VOCAB)), key=lambda i: -probs[i])[:top]
     return [(VOCAB[i], probs[i]) for i in best]
 
@@ -97,49 +113,82 @@ def display_file(path: Path) -> None:
 class BadValue(ValueError):
     """An exercise value the lesson cannot use; the message says why, in the lesson's language."""
 
+    def _render_traceback_(self) -> list[str]:
+        """In a notebook, the message alone: the value is wrong, not the lesson's code."""
+        return [f"{type(self).__name__}: {self}"]
 
-Step = Callable[["Context"], None]
+
+LessonStep = Callable[["Context"], None]  # one step of a lesson (a notebook cell)
+NAMES_PER_LINE = 3  # invented names are short: three a line keep a lesson short
+RUN_OPTIONS = ("verbose", "interactive", "reset", "retrain")  # run()'s options on the command line
 
 
 class Lesson:
     """A lesson: its number, its exercise values and its steps, in reading order."""
 
-    def __init__(self, number: int, change_me: dict[str, Any], exercises: int) -> None:
+    def __init__(
+        self, number: int, change_me: dict[str, Any], exercises: int, trains: bool = False
+    ) -> None:
         self.number = number
+        self.trains = trains  # it keeps a trained model in the output folder: --retrain
         self.name = f"lesson{number:02d}"  # its text files: text/<lang>/lessonNN.txt
         self.change_me = dict(change_me)
         self.exercises = exercises
-        self.steps: dict[str, Step] = {}
-        self.notebook: dict[str, Any] = {"lang": None, "quick": False, "out": None}
+        self.steps: dict[str, LessonStep] = {}
+        self.notebook: dict[str, Any] = {"lang": None, "quick": False, "out": None, "options": {}}
         self._notebook_ctx: Context | None = None
         self.last_claims: dict[str, Any] = {}  # what the last main() run stated, for tests
 
-    def step(self, function: Step) -> Step:
+    def step(self, function: LessonStep) -> LessonStep:
         """Add a step to the lesson; in a notebook, also run it now (its cell was run)."""
         self.steps[function.__name__] = function  # a cell run twice keeps its place
         if in_notebook():
             function(self._context_for_notebook(function))
         return function
 
-    def configure(self, lang: str | None = None, quick: bool = False, out: str | None = None):
-        """For notebooks: choose the language, quick mode and output folder before the steps."""
-        self.notebook = {"lang": lang, "quick": quick, "out": out}
+    def configure(
+        self, lang: str | None = None, quick: bool = False, out: str | None = None,
+        markdown: Sequence[str] = (), **options: Any,
+    ) -> None:  # fmt: skip
+        """For notebooks: choose the language, quick mode and output folder before the steps.
+
+        `options` are those of run(): verbose=True, interactive=True (ask the guesses with
+        the kernel's input()), ask_with=function(prompt) -> str, reset=True, retrain=True.
+        `markdown`: the text keys a generated notebook shows in Markdown cells (see
+        notebook.py); the steps do not print them again.
+        """
+        self.notebook = {"lang": lang, "quick": quick, "out": out, "options": options,
+                         "markdown": frozenset(markdown)}  # fmt: skip
         self._notebook_ctx = None
+
+    def finish(self) -> None:
+        """In a notebook, the end of the lesson: the pictures made and the exercises done."""
+        if self._notebook_ctx is not None:
+            self._notebook_ctx.finish()
 
     def run(
         self, lang: str | None = None, quick: bool = False, out: str | Path | None = None,
-        **values: Any,
+        *, verbose: bool = False, interactive: bool | None = None, ask_with: Asker | None = None,
+        reset: bool = False, retrain: bool = False, **values: Any,
     ) -> dict[str, Any]:  # fmt: skip
-        """Run every step in order; return the claims (the figures the lesson stated)."""
-        ctx = self.start(lang, quick, out, values)
+        """Run every step in order; return the claims (the figures the lesson stated).
+
+        verbose: every table; interactive: ask the guesses (None: when in a terminal);
+        ask_with: how to ask (input() by default); reset: forget the exercises done;
+        retrain: train again rather than reuse the model saved in `out`.
+        """
+        options = {"verbose": verbose, "interactive": interactive, "ask_with": ask_with,
+                   "reset": reset, "retrain": retrain}  # fmt: skip
+        ctx = self.start(lang, quick, out, values, **options)
         for step in self.steps.values():
             step(ctx)
         ctx.finish()
         return ctx.claims
 
     def start(
-        self, lang: str | None, quick: bool, out: str | Path | None, values: dict[str, Any]
-    ) -> "Context":
+        self, lang: str | None, quick: bool, out: str | Path | None, values: dict[str, Any],
+        **options: Any,
+    ) -> "Context":  # fmt: skip
         """A fresh Context, after printing the title and the values the learner may change."""
         unknown = sorted(set(values) - set(self.change_me))
         if unknown:
@@ -149,21 +198,44 @@ class Lesson:
         merged = {**self.change_me, **values}
         for key, value in merged.items():
             kind = type(self.change_me[key])
-            if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            if kind is float and is_whole_number(value):
                 merged[key] = float(value)
             elif not isinstance(merged[key], kind):
                 raise TypeError(f"{key} must be a {kind.__name__}, got {value!r}")
-        ctx = Context(self, lang or default_language(), quick, Path(out or DEFAULT_OUT), merged)
+        self.check_limits(merged, lang)
+        self.check_out(Path(out or DEFAULT_OUT), lang)
+        ctx = Context(
+            self, lang or default_language(), quick, Path(out or DEFAULT_OUT), merged, **options
+        )
         ctx.header()
         return ctx
 
-    def _context_for_notebook(self, function: Step) -> "Context":
+    def check_limits(self, values: dict[str, Any], lang: str | None) -> None:
+        """Raise BadValue for NaN, inf, or a value out of its range (lessons/limits.py)."""
+        problem = value_problem(self.number, self.name, lang or default_language(), values)
+        if problem:
+            raise BadValue(problem)
+
+    def check_out(self, out: Path, lang: str | None) -> None:
+        """Raise BadValue now if the output folder cannot hold the lesson's files."""
+        try:
+            check_folder_writable(out)
+        except ValueError as err:
+            raise BadValue(
+                Text("common", lang or default_language())("bad_out", error=err)
+            ) from None
+
+    def _context_for_notebook(self, function: LessonStep) -> "Context":
         """The notebook's Context, made on the first step; CHANGE_ME is read again each time."""
         if self._notebook_ctx is None:
-            options = self.notebook
-            self._notebook_ctx = self.start(options["lang"], options["quick"], options["out"], {})
+            nb = self.notebook
+            self._notebook_ctx = self.start(
+                nb["lang"], nb["quick"], nb["out"], {}, **nb.get("options", {})
+            )
         latest = function.__globals__.get("CHANGE_ME", {})
-        self._notebook_ctx.values.update({k: v for k, v in latest.items() if k in self.change_me})
+        latest = {k: v for k, v in latest.items() if k in self.change_me}
+        self.check_limits(latest, self._notebook_ctx.lang)
+        self._notebook_ctx.values.update(latest)
         return self._notebook_ctx
 
     # -------------------------------------------------------------- command line
@@ -177,6 +249,14 @@ class Lesson:
         parser.add_argument("--lang", choices=languages(), default=lang, help=text("option_lang"))
         parser.add_argument("--quick", action="store_true", help=text("option_quick"))
         parser.add_argument("--out", default=DEFAULT_OUT, help=text("option_out"))
+        parser.add_argument("--verbose", action="store_true", help=text("option_verbose"))
+        parser.add_argument(
+            "--interactive", action=argparse.BooleanOptionalAction, default=None,
+            help=text("option_interactive"),
+        )  # fmt: skip
+        parser.add_argument("--reset", action="store_true", help=text("option_reset"))
+        if self.trains:
+            parser.add_argument("--retrain", action="store_true", help=text("option_retrain"))
         for key, value in self.change_me.items():
             parser.add_argument(
                 "--" + key.replace("_", "-"), dest=key, type=type(value), default=value,
@@ -191,39 +271,57 @@ class Lesson:
         first = argparse.ArgumentParser(add_help=False)
         first.add_argument("--lang", choices=languages(), default=default_language())
         known, _ = first.parse_known_args(argv)
-        args = vars(self.parser(known.lang).parse_args(argv))
+        args = vars(parse_args(self.parser(known.lang), argv))
         lang, quick, out = args.pop("lang"), args.pop("quick"), args.pop("out")
+        options = {key: args.pop(key) for key in RUN_OPTIONS if key in args}
         try:
-            self.last_claims = self.run(lang, quick, out, **args)
+            self.last_claims = self.run(lang, quick, out, **options, **args)
         except BadValue as err:  # a value the lesson cannot use, e.g. a temperature of 0
             print(f"lesson {self.number}: {err}", file=sys.stderr)
             return 2
+        except KeyboardInterrupt:  # Ctrl-C, e.g. at a question: the exercises done are kept
+            stopped = Text("common", lang)("stopped_interrupted")
+            print(f"\nlesson {self.number}: {stopped}", file=sys.stderr)
+            return 130
         return 0
 
     def run_as_script(self) -> None:
         """For `python lessons/lessonNN.py`; in a notebook the cells already ran the steps."""
         if not in_notebook():
-            sys.exit(self.main())
+            sys.exit(quiet_when_output_closes(self.main)())  # | head -3 ends quietly
 
 
 class Context:
     """What a step works with: language, values, output folder, progress and claims."""
 
     def __init__(
-        self, lesson: Lesson, lang: str, quick: bool, out: Path, values: dict[str, Any]
-    ) -> None:
+        self, lesson: Lesson, lang: str, quick: bool, out: Path, values: dict[str, Any],
+        verbose: bool = False, interactive: bool | None = None, ask_with: Asker | None = None,
+        reset: bool = False, retrain: bool = False,
+    ) -> None:  # fmt: skip
         self.lesson = lesson
         self.lang = lang
         self.text = Text(lesson.name, lang)
         self.quick = quick
         self.out = out
         self.values = values  # the exercise values, CHANGE_ME with the command line's changes
-        self.claims: dict[str, Any] = {"files": []}
+        self.verbose = verbose  # every table, not only the ones the lesson needs
+        self.retrain = retrain
+        self.asking = Asking(interactive, ask_with)
+        self.claims: dict[str, Any] = {"files": [], "lang": lang}
         self.state = SimpleNamespace()  # what a step leaves for the next ones
-        self.done: set[int] = set()  # the exercises done
+        if reset:
+            progress.reset(out, lesson.name)
+        self.done: set[int] = progress.exercises_done(out, lesson.name)  # this run and before
+        self.done_before = set(self.done)
+        self._done_now: set[int] = set()
+        self.hidden = 0  # tables left out without --verbose
         self._said_once: set[str] = set()
         # Progress bars while training, only where someone watches: a terminal or a notebook.
         self.progress_bars = in_notebook() or sys.stderr.isatty()
+        # In a generated notebook, the texts its Markdown cells already show.
+        shown = lesson.notebook.get("markdown", frozenset())
+        self.markdown: frozenset[str] = shown if in_notebook() else frozenset()
 
     # -------------------------------------------------------------- words
 
@@ -231,14 +329,54 @@ class Context:
         """The text of `key` in the lesson's language, filled in."""
         return self.text(key, **values)
 
-    def number(self, n: float) -> str:
-        """A whole number written the language's way: 2,832 in English, 2 832 in French."""
-        separator = self.t("one_thousand").strip("0123456789")
-        return f"{round(n):,}".replace(",", separator)
+    def number(self, n: float, spec: str | None = None) -> str:
+        """A number written the language's way: 2,832.5 in English, 2 832,5 in French.
+
+        Without `spec`, rounded to a whole number; else format(n, spec), e.g. ".3f".
+        """
+        return self.text.number(round(n), ",") if spec is None else self.text.number(n, spec)
+
+    def chart_label(self, x: float) -> str:
+        """A number on a chart's axis: 2 decimals, or 1.73e+176, the language's way."""
+        return self.text.number(x, ".2f" if abs(x) < 1e5 else ".2e")
+
+    def cell(self, x: float) -> str:
+        """A number in a table: 4 significant digits, written the language's way."""
+        return self.text.number(x, ".4g" if isinstance(x, float) else ",")
+
+    def print(self, text: str = "") -> None:
+        """Print `text`; the first number in scientific notation (1.4e-17) is explained."""
+        print(text)
+        if "scientific" not in self._said_once:
+            found = SCIENTIFIC.search(text)
+            if found:
+                self._said_once.add("scientific")
+                parts = scientific_parts(found.group(0), self.text.point)
+                how = self.t("scientific_small" if parts["small"] else "scientific_big", **parts)
+                self.say("scientific_note", how=how, **parts)
 
     def say(self, key: str, **values: Any) -> None:
         """Print the text of `key`, filled in, followed by a blank line."""
-        print(self.t(key, **values) + "\n")
+        if key not in self.markdown:
+            self.print(self.t(key, **values) + "\n")
+
+    def line(self, key: str, **values: Any) -> None:
+        """Print the text of `key`, filled in, with no blank line after it."""
+        self.print(self.t(key, **values))
+
+    def table(self, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Show a table, its numbers written the language's way."""
+        self.show(table(header, rows, number=self.cell))
+
+    def bars(self, rows: Sequence[tuple[str, float]], spec: str = ".1%", **options: Any) -> None:
+        """Show horizontal bars, their numbers written the language's way (25.4% by default)."""
+        self.show(bar_chart(rows, fmt=lambda v: self.number(v, spec), **options))
+
+    def in_full(self) -> bool:
+        """True with --verbose; without it, count a table left out (finish() says so)."""
+        if not self.verbose:
+            self.hidden += 1
+        return self.verbose
 
     def say_once(self, key: str, **values: Any) -> None:
         """say(), but only the first time in this run (for advice such as what to install)."""
@@ -247,28 +385,33 @@ class Context:
             self.say(key, **values)
 
     def show_names(self, names: Sequence[str], known: set[str] | frozenset = frozenset()) -> None:
-        """Invented names, one a line, capitalised; a name that is in the data says so."""
-        for name in names:
-            note = self.t("known_name") if name in known else ""
-            print(f"  {name.capitalize():<16}{note}".rstrip())
+        """Invented names, capitalised, three a line; a name that is in the data gets a ✓."""
+        cells = [name.capitalize() + (" ✓" if name in known else "") for name in names]
+        width = max((len(cell) for cell in cells), default=0) + 3
+        for start in range(0, len(cells), NAMES_PER_LINE):
+            row = "".join(f"{c:<{width}}" for c in cells[start : start + NAMES_PER_LINE])
+            print(("  " + row).rstrip())
+        if any(name in known for name in names):
+            print("  ✓ " + self.t("known_name"))
         print()
 
     def heading(self, key: str, **values: Any) -> None:
         """A step's title, underlined."""
+        if key in self.markdown:
+            return
         title = self.t(key, **values)
-        print(f"\n{title}\n{'─' * len(title)}\n")
+        print(f"{title}\n{'─' * len(title)}")  # the text before it ends with a blank line
 
     def show(self, picture: str) -> None:
         """Print a table or chart made by the functions above, then a blank line."""
-        print(picture + "\n")
+        self.print(picture + "\n")
 
     def header(self) -> None:
         number, title = self.lesson.number, self.t("title")
         banner = self.t("lesson_banner", number=number, title=title)
-        print(f"{'═' * len(banner)}\n{banner}\n{'═' * len(banner)}\n")
-        if self.quick:
-            self.say("quick_mode")
-        if self.values:
+        if "title" not in self.markdown:
+            print(f"{'═' * len(banner)}\n{banner}\n{'═' * len(banner)}\n")
+        if self.values and "values_intro" not in self.markdown:
             example = next(iter(self.values))
             self.say(
                 "values_intro", number=number, option=example.replace("_", "-"),
@@ -277,34 +420,107 @@ class Context:
             rows = [
                 (key, repr(value), self.t("change_" + key)) for key, value in self.values.items()
             ]
-            self.show(table([self.t("col_value"), "", self.t("col_try")], rows))
+            if self.in_full():  # --verbose; else --help lists them
+                self.show(table([self.t("col_value"), "", self.t("col_try")], rows))
 
     def finish(self) -> None:
         """The end of a run: the files made and the exercises done."""
         files = self.claims["files"]
-        if files:
+        if files and self.verbose:  # each picture was announced where it was made
             self.say("files_made", count=len(files), folder=self.out)
+        if self.hidden:
+            self.say("verbose_hint", count=self.hidden, number=self.lesson.number)
         total = self.lesson.exercises
         if total:
-            self.say("final_progress", bar=self._bar(), done=len(self.done), total=total)
+            progress.record(self.out, self.lesson.name, self.done, total)
+            self.say(
+                "final_progress", bar=self._bar(), done=len(self.done), total=total,
+                file=progress.progress_path(self.out),
+            )  # fmt: skip
+        self.claims["exercises_done"] = sorted(self.done)
+        self.claims["done_this_run"] = sorted(self._done_now)
 
     # -------------------------------------------------------------- exercises and claims
 
     def check(self, number: int, done: bool, ok: str, hint: str, **values: Any) -> bool:
         """Tell the learner whether exercise `number` is done, with the progress so far."""
+        message = self.t(ok if done else hint, **values)
+        self._report(number, "✅" if done else "💡", message, done)
+        return done
+
+    def ask(
+        self, number: int, key: str, is_right: Callable[[Any], bool],
+        about: Callable[[Any], dict[str, Any]] | None = None, **question: Any,
+    ) -> bool:  # fmt: skip
+        """Exercise `number`: a guess for the value `key`, asked before its answer is shown.
+
+        Prints the text exerciseN (filled with `question`), then checks the guess
+        with is_right(guess). The texts exerciseN_ok (right), exerciseN_hint (wrong:
+        it must not hold the answer) and exerciseN_answer ("?" typed) are filled with
+        about(guess) and `guess`. When the learner can type and gave no value of their
+        own, the lesson waits: a wrong guess gets the hint and another try; Enter
+        skips; "?" shows the answer. Otherwise the value of CHANGE_ME (or its flag) is
+        the guess. The guess the learner typed becomes ctx.values[key].
+        """
+        self.say(f"exercise{number}", **question)
+        guess = self.values[key]
+        details = about or (lambda _: {})
+        if self.asking.on and guess == self.lesson.change_me[key]:
+            typed = self._ask_until_right(key, is_right, details, number)
+            if typed is None:
+                return False
+            guess = self.values[key] = typed
+        right = is_right(guess)
+        return self.check(
+            number, right, f"exercise{number}_ok", f"exercise{number}_hint", guess=guess,
+            **details(guess),
+        )  # fmt: skip
+
+    def _ask_until_right(
+        self, key: str, is_right: Callable[[Any], bool],
+        details: Callable[[Any], dict[str, Any]], number: int,
+    ) -> Any:  # fmt: skip
+        """The learner's right guess, or None when they skip or ask to see the answer."""
+        like = self.lesson.change_me[key]
+        while self.asking.on:
+            typed = self.asking.line(self.t("ask_prompt") + " ")
+            if typed is None or not typed.strip():
+                self._report(number, "⏭️", self.t("ask_skipped"), False)
+                return None
+            if typed.strip() == SEE_ANSWER:
+                answer = self.t(f"exercise{number}_answer", guess=like, **details(like))
+                self._report(number, "👀", answer, False)
+                return None
+            try:
+                guess = parse_guess(typed, like)
+            except ValueError:
+                print(self.t("ask_not_understood", typed=typed.strip(), example=like))
+                continue
+            problem = value_problem(self.lesson.number, self.lesson.name, self.lang, {key: guess})
+            if problem:  # a guess out of its range (lessons/limits.py): say why, ask again
+                print(problem)
+                continue
+            if is_right(guess):
+                return guess
+            self.print(
+                "💡 " + self.t(f"exercise{number}_hint", guess=guess, **details(guess)) + "\n"
+            )
+        return None
+
+    def _report(self, number: int, mark: str, message: str, done: bool) -> None:
+        """One exercise's outcome; when it is done, the progress bar (kept in the output folder)."""
         label = self.t("exercise_label", number=number)
+        self.print(f"{mark} {label} {message}")
+        total = self.lesson.exercises
         if done:
             self.done.add(number)
-            print(f"✅ {label} {self.t(ok, **values)}")
-        else:
-            print(f"💡 {label} {self.t(hint, **values)}")
-        total = self.lesson.exercises
-        print("   " + self.t("progress", bar=self._bar(), done=len(self.done), total=total))
-        if done and len(self.done) == total:
+            self._done_now.add(number)
+            progress.record(self.out, self.lesson.name, self.done, total)
+            print("   " + self.t("progress", bar=self._bar(), done=len(self.done), total=total))
+        if done and len(self.done) == total and number not in self.done_before:
             print("🏆 " + self.t("all_done"))
         print()
         self.claims["exercises_done"] = sorted(self.done)
-        return done
 
     def _bar(self) -> str:
         n = len(self.done)
@@ -321,7 +537,9 @@ class Context:
         return value
 
     def sized(self, full: Any, quick: Any) -> Any:
-        """`quick` in quick mode, else `full`: fewer names, fewer epochs."""
+        """`quick` in quick mode, else `full`: fewer names, fewer epochs (said the first time)."""
+        if self.quick and full != quick:
+            self.say_once("quick_mode")
         return quick if self.quick else full
 
     # -------------------------------------------------------------- files and pictures
@@ -344,16 +562,12 @@ class Context:
         Without Graphviz's `dot` program, the drawing is saved as an HTML page
         instead (viz.js draws it in the browser) and we say how to install Graphviz.
         """
-        try:
-            from autograd import GraphvizNotFound, draw, render, save_html
-        except ImportError as err:  # an autograd without drawings
-            self.say_once("no_drawing", error=err)
-            return None
         path = self.out_file(name + ".svg")
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # a cut drawing says so in its own title
                 drawing = draw(root, **options)
+                in_my_language(drawing, self.text)
                 render(drawing, path)
         except ImportError:  # the graphviz Python package is missing
             self.say_once("no_graphviz_package")
@@ -372,6 +586,22 @@ class Context:
             self.say("drawing_failed", error=err)
             return None
         return self.saved(path, what)
+
+    def play(self, root: Any, name: str, what: str, **options: Any) -> Path:
+        """Save the backprop player of `root` (autograd.player(root, **options)) and say where.
+
+        The page replays backward() one step at a time in any browser, offline, in
+        the lesson's language; in a notebook it also shows under the cell.
+        """
+        page = player(root, lang=self.lang, **options)
+        path = page.save(self.out_file(name + ".html"))
+        self.claims.setdefault("players", []).append(path)  # pages, apart from the pictures
+        self.say("saved_player", what=what, path=path)
+        if in_notebook():
+            from IPython.display import display
+
+            display(page)
+        return path
 
     def plot(
         self, curves: dict[str, tuple[Sequence[float], Sequence[float]]], name: str,
@@ -400,6 +630,6 @@ class Context:
         """Losses per position, smoothed: a chart in the terminal, and a PNG when possible."""
         print(title)
         coarse = {label: smooth(values, points=30)[1] for label, values in losses.items()}
-        self.show(line_chart(coarse))
+        self.show(line_chart(coarse, height=12 if self.verbose else 7, fmt=self.chart_label))
         smoothed = {label: smooth(values, points=80) for label, values in losses.items()}
         self.plot(smoothed, name, title, self.t("axis_positions"), self.t("axis_loss"))

@@ -13,16 +13,18 @@ Each `# %%` line starts a cell: open this file as a notebook and run the cells i
 
 # %%
 import math
+from typing import Any
 
 from autograd import Value, gradcheck, is_grad_enabled, no_grad, topological_order, zero_grad
 from lessons.common import Context, Lesson
-from lessons.pictures import equations, formulas, named, table
+from lessons.pictures import equations, formulas, named
 
 # %% Change me! Then run the lesson again (or: python -m lessons 8 --eps 0.1).
 CHANGE_ME = {
     "guess_square_grad": 0.0,  # exercise 1: your guess for d(a*a)/da at a = 2
-    "backward_calls": 2,  # exercise 2: how many times to call backward() in a row
-    "eps": 1e-6,  # exercise 3: the step of the finite differences (try 0.1, then 1e-13)
+    "backward_calls": 2,  # exercise 2: how many times to call backward() in a row (2 or more)
+    "guess_calls_grad": 0.0,  # exercise 2: your guess for a.grad after those calls
+    "eps": 1e-6,  # exercise 3: a step of the finite differences for which gradcheck fails
 }
 
 lesson = Lesson(8, CHANGE_ME, exercises=3)
@@ -48,64 +50,120 @@ def f(a: Value, b: Value) -> Value:
 NAMES = ["a", "b", "c", "d", "L"]
 
 
-# %% Step 1: the order
+# %% Step 1: the order, built before your eyes
+def order_step_by_step(root: Value) -> tuple[list[Value], list[tuple[str, Value, list, list]]]:
+    """The depth-first search of topological_order, written out: (order, what happened).
+
+    Each event is (what, node, stack, order so far): "visit" when the search arrives
+    at a node, "seen" when it finds one already visited, "append" when every input of
+    the node is in the order, so the node can join it. Only Value's public notes
+    (.children) are read.
+    """
+    order: list[Value] = []
+    visited: set[int] = set()
+    stack: list[Value] = []  # the nodes whose inputs are being visited, outermost first
+    events: list[tuple[str, Value, list, list]] = []
+
+    def visit(node: Value) -> None:
+        if id(node) in visited:
+            events.append(("seen", node, list(stack), list(order)))
+            return
+        visited.add(id(node))
+        stack.append(node)
+        events.append(("visit", node, list(stack), list(order)))
+        for child in node.children:
+            visit(child)
+        stack.pop()
+        order.append(node)  # after all its inputs: that is the whole rule
+        events.append(("append", node, list(stack), list(order)))
+
+    visit(root)
+    return order, events
+
+
 @lesson.step
 def the_order(ctx: Context) -> None:
-    """topological_order: every value after the values it was computed from."""
+    """Build the topological order by hand, with a depth-first search: the rule is visible."""
     ctx.heading("order_title")
     v = small_graph()
     ctx.say("order_intro")
-    print(formulas(v["L"]) + "\n")
-    order = topological_order(v["L"])
-    ctx.say("order_list")
-    for i, node in enumerate(order, start=1):
-        inputs = ", ".join(child.label for child in node.children)
-        note = ctx.t("order_made_from", inputs=inputs) if inputs else ctx.t("order_leaf")
-        print(f"  {i}. {node.label:<2} = {node.data:<8.4g} {note}")
-    print()
-    ctx.claim("order", [node.label for node in order])
-    inner = [node.label for node in topological_order(v["L"], leaves=False)]
+    ctx.print(formulas(v["L"], ctx.cell) + "\n")
+    ctx.say("order_dfs")
+    order, events = order_step_by_step(v["L"])
+    rows = []
+    for what, node, stack, so_far in events:
+        rows.append((
+            ctx.t("dfs_" + what, node=node.label),
+            " ".join(n.label for n in stack) or "-",
+            " ".join(n.label for n in so_far) or "-",
+        ))  # fmt: skip
+    ctx.table([ctx.t("col_event"), ctx.t("col_stack"), ctx.t("col_order")], rows)
+    labels = ctx.claim("order", [node.label for node in order])
+    same = [node.label for node in topological_order(v["L"])] == labels
+    ctx.claim("dfs_equals_topological_order", same)
+    ctx.say("order_same" if same else "order_differ", order=", ".join(labels))
+    inner = [node.label for node in order if node.children]
     ctx.say("order_backwards", backwards=" -> ".join(reversed(inner)))
-    ctx.draw(v["L"], "graph", ctx.t("picture_graph"))
 
 
 # %% Step 2: backward(), one node at a time
-def backward_step_by_step(ctx: Context, v: dict[str, Value]) -> None:
-    """What backward() does, written out: visit nodes outputs-first, pass gradients to inputs."""
-    order = topological_order(v["L"])
-    for node in order:
+def backward_in_order(
+    v: dict[str, Value], visits: list[Value], ctx: Context | None = None
+) -> list[tuple]:
+    """backward() written out: from dL/dL = 1, each node in `visits` passes its gradient on.
+
+    With `ctx`, each visit is printed. Returns the gradients after each visit (table rows).
+    """
+    n = ctx.number if ctx else (lambda x, spec: format(x, spec))
+    for node in v.values():
         node.grad = 0.0
     v["L"].grad = 1.0
-    rows = [(ctx.t("grads_start"), *(v[n].grad for n in NAMES))]
-    for node in reversed(order):
-        if not node.children:
-            continue  # a leaf has no inputs to pass anything to
-        print(ctx.t("visit", node=node.label, op=node.op, grad=node.grad))
+    rows = [("start", *(v[name].grad for name in NAMES))]
+    for node in visits:
         lines = []
         for child, slope in zip(node.children, node.local_grads):
             before = child.grad
-            child.grad += slope * node.grad
-            lines.append(
-                (f"{child.label}.grad", f"{before:g} + {slope:g} * {node.grad:g} = {child.grad:g}")
-            )
-        print(equations(lines) + "\n")
-        rows.append((ctx.t("grads_after", node=node.label), *(v[n].grad for n in NAMES)))
-    ctx.say("grads_table")
-    ctx.show(table(["", *NAMES], rows))
+            child.grad += slope * node.grad  # += : a value used twice gets both gradients
+            step = f"{n(before, 'g')} + {n(slope, 'g')} * {n(node.grad, 'g')}"
+            lines.append((f"{child.label}.grad", f"{step} = {n(child.grad, 'g')}"))
+        if ctx:
+            ctx.line("visit", node=node.label, op=node.op, grad=node.grad)
+            ctx.show(equations(lines))
+        rows.append((node.label, *(v[name].grad for name in NAMES)))
+    return rows
 
 
 @lesson.step
 def filling_in(ctx: Context) -> None:
-    """Watch the gradients being filled in, then let backward() do it and compare."""
+    """Watch the gradients being filled in, compare with backward(), then break the order."""
     ctx.heading("fill_title")
     ctx.say("fill_intro")
     by_hand = small_graph()
-    backward_step_by_step(ctx, by_hand)
+    right_order = [node for node in reversed(topological_order(by_hand["L"])) if node.children]
+    verbose = ctx.in_full()  # --verbose: each visit's additions, and the gradients after each
+    rows = backward_in_order(by_hand, right_order, ctx if verbose else None)
+    if verbose:
+        ctx.say("grads_table")
+        rows = [(ctx.t("grads_start" if i == 0 else "grads_after", node=r[0]), *r[1:])
+                for i, r in enumerate(rows)]  # fmt: skip
+        ctx.table(["", *NAMES], rows)
     machine = small_graph()
     machine["L"].backward()
     same = all(by_hand[n].grad == machine[n].grad for n in NAMES)
     ctx.claim("step_by_step_equals_backward", same)
     ctx.say("fill_same" if same else "fill_differ")
+    ctx.draw(machine["L"], "graph", ctx.t("picture_graph"))  # after backward(): real grads
+
+    # The same loop in a wrong order: c before d, so c passes on a gradient it has not got yet.
+    wrong = small_graph()
+    wrong_order = [wrong["L"], wrong["c"], wrong["d"]]
+    backward_in_order(wrong, wrong_order)
+    ctx.say("wrong_intro", order=" -> ".join(node.label for node in wrong_order))
+    rows = [(n, machine[n].grad, wrong[n].grad, machine[n].grad == wrong[n].grad) for n in NAMES]
+    ctx.table([ctx.t("col_value"), ctx.t("col_right"), ctx.t("col_wrong"), ctx.t("col_same")], rows)
+    wrong_names = [n for n in NAMES if machine[n].grad != wrong[n].grad]
+    ctx.claim("wrong_order_wrong_grads", wrong_names)
+    ctx.say("wrong_why", names=", ".join(wrong_names), count=len(wrong_names))
 
 
 # %% Step 3: a value used twice
@@ -119,25 +177,25 @@ def used_twice(ctx: Context) -> None:
     via_c = B * d_d  # a -> c -> d -> L: the slope of c = a * b is b
     via_d = 1.0 * d_d  # a -> d -> L: the slope of d = c + a is 1
     ctx.say("twice_intro")
+    n = ctx.cell  # numbers written the lesson's way: 0.125 or 0,125
     rows = [
-        (ctx.t("path_via_c"), f"dL/dd * dd/dc * dc/da = {d_d:g} * 1 * b = {via_c:g}"),
-        (ctx.t("path_via_d"), f"dL/dd * dd/da = {d_d:g} * 1 = {via_d:g}"),
-        ("a.grad", f"{via_c:g} + {via_d:g} = {via_c + via_d:g}"),
+        (ctx.t("path_via_c"), f"dL/dd * dd/dc * dc/da = {n(d_d)} * 1 * b = {n(via_c)}"),
+        (ctx.t("path_via_d"), f"dL/dd * dd/da = {n(d_d)} * 1 = {n(via_d)}"),
+        ("a.grad", f"{n(via_c)} + {n(via_d)} = {n(via_c + via_d)}"),
     ]
     ctx.show(equations(rows))
     eps = 1e-6
     numeric = (f(Value(A + eps), Value(B)).data - f(Value(A - eps), Value(B)).data) / (2 * eps)
     ctx.claim("a_grad", v["a"].grad)
     ctx.say("twice_numeric", grad=v["a"].grad, numeric=numeric, wrong=via_c)
+    ctx.play(v["L"], "twice_player", ctx.t("player_twice"))  # a.grad, one += at a time
 
-    ctx.say("exercise1")
     a = Value(A, "a")
     square = named(a * a, "a*a")
-    square.backward()
-    guess = ctx.values["guess_square_grad"]
-    ctx.claim("square_grad", a.grad)
-    ctx.check(
-        1, abs(guess - a.grad) < 1e-9, "exercise1_ok", "exercise1_hint", guess=guess, grad=a.grad
+    square.backward()  # computed now, shown only once the learner has guessed
+    grad = ctx.claim("square_grad", a.grad)
+    ctx.ask(
+        1, "guess_square_grad", lambda guess: abs(guess - grad) < 1e-9, lambda _: {"grad": grad}
     )
 
 
@@ -153,13 +211,23 @@ def second_backward(ctx: Context) -> None:
     once = {n: v[n].grad for n in NAMES}
     for _ in range(calls - 1):
         v["L"].backward()
+
+    def about(guess: float) -> dict[str, Any]:
+        return {"calls": calls, "grad": v["a"].grad, "once": once["a"]}
+
     ctx.say("again_intro", calls=calls)
+    # Exercise 2 comes before the table that answers it; 1 call shows no accumulation.
+    ctx.ask(
+        2, "guess_calls_grad", lambda guess: calls >= 2 and abs(guess - v["a"].grad) < 1e-9,
+        about, calls=calls, once=once["a"],
+    )  # fmt: skip
     rows = [(n, once[n], v[n].grad, v[n].grad / once[n]) for n in NAMES]
-    header = [ctx.t("col_value"), ctx.t("col_once"), ctx.t("col_after", calls=calls), "×"]
-    ctx.show(table(header, rows))
+    after = ctx.t("col_after_one" if calls == 1 else "col_after", calls=calls)
+    if ctx.in_full():  # --verbose: every gradient, after one call and after all of them
+        ctx.table([ctx.t("col_value"), ctx.t("col_once"), after, "×"], rows)
     grew = all(math.isclose(v[n].grad, calls * once[n]) for n in NAMES)
     ctx.claim("grads_multiplied_by_calls", grew)
-    ctx.say("again_why")
+    ctx.say("again_why", calls=calls, grad=v["a"].grad)
 
     zero_grad(topological_order(v["L"]))
     zeroed = [v[n].grad for n in NAMES]
@@ -167,14 +235,8 @@ def second_backward(ctx: Context) -> None:
     fresh = all(v[n].grad == once[n] for n in NAMES)
     ctx.claim("zero_grad_then_backward_is_fresh", fresh)
     ctx.say(
-        "zero_grad", zeroed=", ".join(f"{g:g}" for g in zeroed),
-        grads=", ".join(f"{v[n].grad:g}" for n in NAMES),
-    )  # fmt: skip
-
-    ctx.say("exercise2")
-    ctx.check(
-        2, calls != 2 and grew, "exercise2_ok", "exercise2_hint", calls=calls,
-        grad=once["a"] * calls,
+        "zero_grad", zeroed=" ; ".join(ctx.number(g, "g") for g in zeroed),
+        grads=" ; ".join(ctx.number(v[n].grad, "g") for n in NAMES),
     )  # fmt: skip
 
 
@@ -188,13 +250,14 @@ def without_a_graph(ctx: Context) -> None:
     with no_grad():
         inside = is_grad_enabled()
         without = (a * b + a).log()
-    ctx.say(
-        "nograd_intro", recorded=len(topological_order(with_graph)),
-        alone=len(topological_order(without)), inside=inside, data=without.data,
-    )  # fmt: skip
+    recorded, alone = len(topological_order(with_graph)), len(topological_order(without))
     without.backward()
     ctx.claim("no_grad_inputs", len(without.children))
     ctx.claim("no_grad_a_grad", a.grad)
+    if not ctx.in_full():  # the short version: what no_grad() is for, in numbers
+        ctx.say("nograd_short", recorded=recorded, alone=alone, grad=a.grad)
+        return
+    ctx.say("nograd_intro", recorded=recorded, alone=alone, inside=inside, data=without.data)
     ctx.say("nograd_backward", grad=a.grad)
 
 
@@ -203,8 +266,7 @@ def without_a_graph(ctx: Context) -> None:
 def finite_differences(ctx: Context) -> None:
     """gradcheck: compare backward() with (f(x + eps) - f(x - eps)) / (2 eps), input by input."""
     ctx.heading("check_title")
-    eps = ctx.values["eps"]
-    ctx.require(eps > 0, "bad_eps")
+    ctx.require(ctx.values["eps"] > 0, "bad_eps")
     ctx.say("check_intro")
     report = gradcheck(f, [Value(A, "a"), Value(B, "b")])  # raises if they disagree
     ctx.claim("gradcheck_ok", report.ok)
@@ -214,20 +276,26 @@ def finite_differences(ctx: Context) -> None:
         analytic=report.analytic, numeric=report.numeric, error=report.abs_error,
     )  # fmt: skip
 
+    def fails(step: float) -> bool:
+        return step > 0 and not gradcheck(f, [A, B], eps=step, raise_on_failure=False).ok
+
+    def about(step: float) -> dict[str, Any]:
+        error = gradcheck(f, [A, B], eps=step, raise_on_failure=False).abs_error if step > 0 else 0
+        return {"eps": step, "error": error}
+
+    ctx.ask(3, "eps", fails, about)  # before the table that answers it
+
     ctx.say("check_sweep")
     rows = []
-    for power in range(1, 14):
+    for power in range(1, 14) if ctx.verbose else range(1, 14, 4):
         step = 10.0**-power
         r = gradcheck(f, [A, B], eps=step, raise_on_failure=False)
         digits = -math.log10(max(r.abs_error, 1e-17) / abs(r.analytic))
-        rows.append((f"1e-{power:02d}", "█" * round(digits), f"{r.abs_error:.1e}", r.ok))
-    header = ["eps", ctx.t("col_digits"), ctx.t("col_error"), "ok"]
-    ctx.show(table(header, rows))
-    ctx.say("check_why")
-
-    ctx.say("exercise3", eps=eps)
-    mine = gradcheck(f, [A, B], eps=eps, raise_on_failure=False)
-    ctx.check(3, not mine.ok, "exercise3_ok", "exercise3_hint", eps=eps, error=mine.abs_error)
+        rows.append((f"1e-{power:02d}", "█" * round(digits), ctx.number(r.abs_error, ".1e"), r.ok))
+    ctx.table(["eps", ctx.t("col_digits"), ctx.t("col_error"), "ok"], rows)
+    failing = [row[0] for row in rows if not row[3]]
+    ctx.claim("sweep_failing", failing)
+    ctx.say("check_why", failing=", ".join(failing))
 
 
 # %% Step 7: what we learned

@@ -15,11 +15,11 @@ from collections import Counter
 
 from autograd import topological_order
 from lessons.common import Context, Lesson, next_letters
-from lessons.pictures import bar_chart, table
 from model import Config, count_params, encode, init_params, manual
 from model.autodiff import forward, grads_of, leaves, to_values
-from model.compare import compare_backends, largest_difference
+from model.compare import compare_backends, compare_steps, largest_difference
 from model.data import VOCAB
+from model.graph_player import step_notes
 from model.params import WEIGHTS, flatten
 
 # %% Change me! Then run the lesson again (or: python -m lessons 9 --window .bulbiza).
@@ -35,6 +35,7 @@ lesson = Lesson(9, CHANGE_ME, exercises=3)
 
 CONFIG = Config()
 DEFAULT_WINDOW = ".pik"
+LONG_WINDOW = ".pikachu"  # 8 different letters: each uses its own embedding row
 
 
 def check_values(ctx: Context) -> None:
@@ -74,8 +75,9 @@ def the_model(ctx: Context) -> None:
         leaves=ctx.number(len(leaves(vparams))),
         window=ctx.values["window"], letter=VOCAB[target], loss=loss.data, floats=by_floats,
     )  # fmt: skip
-    print(ctx.t("model_bars", window=ctx.values["window"]))
-    ctx.show(bar_chart(next_letters(params, ctx.values["window"], top=5)))
+    if ctx.in_full():  # --verbose: what the untrained model predicts
+        print(ctx.t("model_bars", window=ctx.values["window"]))
+        ctx.bars(next_letters(params, ctx.values["window"], top=5))
     ctx.claim("loss", loss.data)
     ctx.claim("loss_difference_with_floats", abs(loss.data - by_floats))
     ctx.state.params, ctx.state.ids, ctx.state.target = params, ids, target
@@ -95,6 +97,32 @@ def count_nodes(ids: list[int], target: int, fused: bool) -> dict[str, int]:
     return counts
 
 
+def count_by_length(ctx: Context, ids: list[int]) -> None:
+    """Nodes of one position for windows of 1 to 8 letters (the learner's own at its length)."""
+    longest = encode(LONG_WINDOW)[: CONFIG.context]
+    totals = {}
+    for length in range(1, CONFIG.context + 1):
+        window = ids if length == len(ids) else longest[:length]
+        totals[length] = (
+            count_nodes(window, 1, False)["total"],
+            count_nodes(window, 1, True)["total"],
+        )
+    ctx.claim("nodes_by_length", totals)
+    first, last = totals[1][0], totals[CONFIG.context][0]
+    per_letter = ctx.claim("pure_nodes_per_letter", (last - first) / (CONFIG.context - 1))
+    name = [min(p + 1, CONFIG.context) for p in range(10)]  # a 9-letter name: 10 positions
+    per_name = ctx.claim("pure_nodes_9_letter_name", sum(totals[length][0] for length in name))
+    if ctx.in_full():  # --verbose: the chart
+        rows = [(ctx.t("letters", n=length), pure) for length, (pure, _) in totals.items()]
+        marks = {
+            i: ctx.t("fused_mark", n=ctx.number(fused))
+            for i, (_, fused) in enumerate(totals.values())
+        }
+        ctx.line("count_by_length")
+        ctx.bars(rows, spec=",.0f", marks=marks)
+    ctx.say("count_by_length_why", per_letter=per_letter, per_name=per_name)
+
+
 @lesson.step
 def counting_nodes(ctx: Context) -> None:
     """Count the graph of one position, fused and pure, and explain the numbers."""
@@ -104,40 +132,39 @@ def counting_nodes(ctx: Context) -> None:
     kinds = ["weights", "constants", "dot", "*", "+", "exp", "log", "relu", "**", "total"]
     rows = [(ctx.t("kind_" + k) if k in ("weights", "constants", "total") else k,
              fused[k], pure[k]) for k in kinds]  # fmt: skip
-    ctx.say("count_intro", n=len(ids))
-    ctx.show(table([ctx.t("col_kind"), "fused", "pure"], rows))
+    n, E = ctx.claim("window_letters", len(ids)), CONFIG.embed_dim
+    ctx.say("count_intro", n=n)
+    ctx.say("count_formula")
+    ctx.say("exercise1")
+    ctx.check(
+        1, n != len(DEFAULT_WINDOW), "exercise1_ok", "exercise1_hint",
+        n=n, total=ctx.number(fused["total"]),
+    )  # fmt: skip
+    # Exercise 2 comes before the table and the sum that answer it.
+    ctx.ask(
+        2,
+        "guess_dots",
+        lambda guess: guess == fused["dot"],
+        lambda _: {"n": n, "dots": fused["dot"]},
+        n=n,
+    )
+
+    ctx.table([ctx.t("col_kind"), "fused", "pure"], rows)
     ctx.claim("nodes_fused", fused["total"])
     ctx.claim("nodes_pure", pure["total"])
-
-    n, E = len(ids), CONFIG.embed_dim
     predicted = ctx.claim("dots_predicted", dot_formula(n))
     ctx.claim("dots_counted", fused["dot"])
     lengths = E * E + 2 * n * E * E + n * E + E * n + CONFIG.hidden_dim * E
     lengths += E * CONFIG.hidden_dim + CONFIG.vocab_size * E  # a dot of m numbers: m `*` in pure
     ctx.claim("pure_minus_fused_predicted", lengths)
+    # The leaves: only the embedding rows of this window's letters and positions are used.
+    used = ctx.claim("weights_in_graph", fused["weights"])
     ctx.say(
-        "count_why", n=n, dots=predicted, counted=fused["dot"], extra=ctx.number(lengths),
-        difference=ctx.number(pure["total"] - fused["total"]),
+        "count_why", n=n, dots=predicted, counted=fused["dot"], extra=lengths,
+        difference=pure["total"] - fused["total"], used=used, params=count_params(CONFIG),
+        unused=count_params(CONFIG) - used, letters=len(set(ids)),
     )  # fmt: skip
-
-    rows = []
-    marks = {}
-    for length in range(1, CONFIG.context + 1):
-        window = [0] + [1] * (length - 1)
-        rows.append((ctx.t("letters", n=length), count_nodes(window, 1, False)["total"]))
-        marks[length - 1] = f"(fused: {ctx.number(count_nodes(window, 1, True)['total'])})"
-    print(ctx.t("count_by_length"))
-    ctx.show(bar_chart(rows, fmt=ctx.number, marks=marks))
-    ctx.say("count_by_length_why")
-
-    ctx.say("exercise1")
-    ctx.check(
-        1, len(ids) != len(DEFAULT_WINDOW), "exercise1_ok", "exercise1_hint",
-        n=len(ids), total=ctx.number(fused["total"]),
-    )  # fmt: skip
-    ctx.say("exercise2", n=n)
-    guess = ctx.values["guess_dots"]
-    ctx.check(2, guess == fused["dot"], "exercise2_ok", "exercise2_hint", guess=guess, n=n)
+    count_by_length(ctx, ids)
 
 
 # %% Step 3: a picture of a readable part
@@ -180,7 +207,8 @@ def same_gradients(ctx: Context) -> None:
             largest_difference(by_hand[name], pure_grads[name]),
         ))  # fmt: skip
     header = [ctx.t("col_weight"), ctx.t("col_shape"), "|manual - fused|", "|manual - pure|"]
-    ctx.show(table(header, rows))
+    if ctx.in_full():  # --verbose: weight by weight
+        ctx.table(header, rows)
     worst = max(max(r[2], r[3]) for r in rows)
     worst_name = max(rows, key=lambda r: max(r[2], r[3]))[0]
     ctx.claim("largest_difference_one_position", worst)
@@ -204,14 +232,39 @@ def same_gradients(ctx: Context) -> None:
     rows = [
         (values[i].label, hand[i], values[i].grad, abs(hand[i] - values[i].grad)) for i in biggest
     ]
-    header = [ctx.t("col_entry"), "manual", "autograd", ctx.t("col_difference")]
-    ctx.show(table(header, rows))
+    header = [ctx.t("col_entry"), ctx.t("col_handwritten"), "autograd", ctx.t("col_difference")]
+    ctx.table(header, rows)
     ctx.say("exercise3")
     ctx.check(3, name != "Wq", "exercise3_ok", "exercise3_hint", weight=name, nonzero=nonzero,
               count=len(hand))  # fmt: skip
 
 
-# %% Step 5: what we learned
+# %% Step 5: the 7 handwritten steps, found again inside backward()
+@lesson.step
+def seven_steps(ctx: Context) -> None:
+    """Each line of lesson 6's backward is the .grad of some Values of the graph."""
+    ctx.heading("steps_title")
+    params, ids, target = ctx.state.params, ctx.state.ids, ctx.state.target
+    steps = compare_steps(params, ids, target)
+    ctx.say("steps_intro")
+    rows = []
+    for step in steps:
+        title, scopes = f"{step.number} {step.name}", ", ".join(step.scopes)
+        for quantity in step.quantities:
+            shape = "×".join(map(str, quantity.shape))
+            rows.append((title, quantity.name, shape, quantity.largest_difference, scopes))
+            title = scopes = ""  # the step and its scopes on its first line only
+    header = [ctx.t("col_step"), ctx.t("col_quantity"), ctx.t("col_shape"),
+              ctx.t("col_difference"), ctx.t("col_scope")]  # fmt: skip
+    ctx.table(header, rows)
+    worst = ctx.claim("steps_largest_difference", max(s.largest_difference for s in steps))
+    ctx.say("steps_same", worst=worst)
+    notes = step_notes(steps, ctx.lang)  # each scope names its handwritten step
+    loss = forward(to_values(params), ids, target)
+    ctx.play(loss, "scopes_player", ctx.t("player_scopes"), group_by="scope", notes=notes)
+
+
+# %% Step 6: what we learned
 @lesson.step
 def summary(ctx: Context) -> None:
     """What to remember, and what comes next."""

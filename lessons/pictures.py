@@ -4,6 +4,7 @@ They need nothing but print(), so every lesson can show its figures anywhere.
 """
 
 from collections.abc import Callable, Sequence
+from itertools import zip_longest
 from typing import Any
 
 from autograd import Value, topological_order
@@ -32,13 +33,15 @@ def short(x: float) -> str:
 
 
 def line_chart(
-    series: dict[str, Sequence[float]], width: int = 60, height: int = 12, fmt: str | None = None
-) -> str:
+    series: dict[str, Sequence[float]], width: int = 60, height: int = 12,
+    fmt: str | Callable[[float], str] | None = None,
+) -> str:  # fmt: skip
     """A chart of one or more curves in characters, for the terminal (* for the first curve).
 
-    `fmt` writes the axis labels, e.g. "{:.1f}"; by default 2 decimals, or 1.73e+176.
+    `fmt` writes the axis labels: a format string such as "{:.1f}", or a function;
+    by default 2 decimals, or 1.73e+176.
     """
-    label = fmt.format if fmt else short
+    label = (fmt.format if isinstance(fmt, str) else fmt) if fmt else short
     columns = {name: resample(values, width) for name, values in series.items() if values}
     if not columns:
         return ""
@@ -91,9 +94,16 @@ def bar_chart(
     return "\n".join(lines)
 
 
-def table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """Columns aligned: text to the left, numbers to the right."""
-    cells = [[str(h) for h in header]] + [[_cell(x) for x in row] for row in rows]
+def table(
+    header: Sequence[str], rows: Sequence[Sequence[Any]],
+    number: Callable[[float], str] | None = None,
+) -> str:  # fmt: skip
+    """Columns aligned: text to the left, numbers to the right.
+
+    `number` writes the numbers (e.g. Context.cell, the language's way); by default
+    6 significant digits.
+    """
+    cells = [[str(h) for h in header]] + [[_cell(x, number) for x in row] for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     numeric = [all(isinstance(row[i], (int, float)) for row in rows) for i in range(len(header))]
 
@@ -109,6 +119,13 @@ def table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join([line(cells[0]), rule, *(line(row) for row in cells[1:])])
 
 
+def side_by_side(left: Sequence[str], right: Sequence[str], titles: tuple[str, str]) -> str:
+    """Two columns of lines (code, say), each under its title, the left one padded."""
+    rows = [titles, ("─" * len(titles[0]), "─" * len(titles[1])), *zip_longest(left, right)]
+    width = max(len(row[0] or "") for row in rows)
+    return "\n".join(f"  {row[0] or '':<{width}}  │  {row[1] or ''}".rstrip() for row in rows)
+
+
 def equations(rows: Sequence[tuple[str, str] | tuple[str, str, str]]) -> str:
     """Lines "left = right   (note)", the = signs one under the other."""
     pad = max(len(row[0]) for row in rows)
@@ -118,9 +135,11 @@ def equations(rows: Sequence[tuple[str, str] | tuple[str, str, str]]) -> str:
     )
 
 
-def _cell(x: Any) -> str:
+def _cell(x: Any, number: Callable[[float], str] | None = None) -> str:
     if isinstance(x, bool):
         return "✓" if x else "✗"
+    if number is not None and isinstance(x, (int, float)):
+        return number(x)
     if isinstance(x, float):
         return f"{x + 0.0:.6g}"  # + 0.0 turns -0.0 into 0.0
     return str(x)
@@ -146,8 +165,12 @@ def named(value: Value, label: str) -> Value:
     return value
 
 
-def formulas(root: Value) -> str:
-    """Each computed value of the graph, inputs first, as a line: "p1 = w1 * x1 = 1.2"."""
+def formulas(root: Value, number: Callable[[float], str] | None = None) -> str:
+    """Each computed value of the graph, inputs first, as a line: "p1 = w1 * x1 = 1.2".
+
+    `number` writes the results (e.g. the lesson's language: 1,2); by default 6 digits.
+    """
+    write = number or (lambda x: f"{x:.6g}")
     lines = []
     for node in topological_order(root):
         if not node.children:
@@ -162,5 +185,5 @@ def formulas(root: Value) -> str:
             expression = f"dot([{', '.join(names[:half])}], [{', '.join(names[half:])}])"
         else:
             expression = f"{node.op}({names[0]})"
-        lines.append(f"  {node.label or '?'} = {expression} = {node.data:.6g}")
+        lines.append(f"  {node.label or '?'} = {expression} = {write(node.data)}")
     return "\n".join(lines)

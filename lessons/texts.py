@@ -10,6 +10,8 @@ import string
 from pathlib import Path
 from typing import Any
 
+from model.checks import is_real_number
+
 TEXT_DIR = Path(__file__).parent / "text"
 DEFAULT_LANGUAGE = "en"
 
@@ -70,21 +72,95 @@ def read_sections(name: str, lang: str) -> dict[str, str]:
     return parse_text(path.read_text(encoding="utf-8"), origin=str(path))
 
 
+# ---------------------------------------------------------------------------- numbers
+#
+# One way to write numbers per language, taken from three texts of common.txt:
+# [one_thousand] "1,000" or "1 000", [one_and_a_half] "1.5" or "1,5", [one_percent] "1%" or "1 %".
+
+_NUMBER = re.compile(r"(-?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?([eE][-+]?\d+)?(%?)")
+
+
+def write_number(formatted: str, thousands: str = ",", point: str = ".", percent: str = "%") -> str:
+    """A number Python wrote ("-2832.50", "-0.000", "1.4e-17", "25.4%") written our way.
+
+    The integer part is grouped by thousands, the decimal point is the language's,
+    and a number that rounds to zero loses its minus sign: "-0" teaches nothing.
+    """
+
+    def rewrite(match: re.Match) -> str:
+        sign, whole, decimals, exponent, percent_sign = match.groups()
+        digits = whole.replace(",", "")
+        if set(digits + (decimals or "").lstrip(".")) <= {"0"}:
+            sign = ""  # -0.0 and -0.00e+00 are zero
+        grouped = f"{int(digits):,}".replace(",", thousands)
+        if exponent or digits.startswith("0"):
+            grouped = digits  # 1.4e-17 has one digit; 07 (in lesson07.py) is padded
+        text = grouped + (decimals or "").replace(".", point)
+        return sign + text + (exponent or "") + (percent if percent_sign else "")
+
+    return _NUMBER.sub(rewrite, formatted, count=1)
+
+
+SCIENTIFIC = re.compile(r"-?\d+(?:[.,]\d+)?e[-+]\d+")  # 1.4e-17, 1,73e+176
+
+
+def scientific_parts(written: str, point: str = ".") -> dict[str, Any]:
+    """What a number in scientific notation means, for the note that explains it.
+
+    "1.4e-17" -> 1.4 times ten to the power -17: the point moves 17 places to the left.
+    """
+    mantissa, power = written.split("e")
+    places = abs(int(power))
+    example = "0" + point + "0" * (places - 1) + mantissa.lstrip("-").replace(point, "")
+    return {
+        "example": written, "mantissa": mantissa, "power": int(power), "places": places,
+        "small": example if int(power) < 0 and places <= 20 else "",
+    }  # fmt: skip
+
+
+class _NumberFormatter(string.Formatter):
+    """str.format, except that int and float values are written the language's way."""
+
+    def __init__(self, write: Any) -> None:
+        self.write = write
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if is_real_number(value):
+            return self.write(format(value, format_spec))
+        return super().format_field(value, format_spec)
+
+
 class Text:
-    """The texts of one lesson in one language: text("key", x=1) gives the filled-in text."""
+    """The texts of one lesson in one language: text("key", x=1) gives the filled-in text.
+
+    Numbers in the values are written the language's way: text("k", n=2832.5) with
+    "{n:.1f}" gives "2,832.5" in English and "2 832,5" in French.
+    """
 
     def __init__(self, name: str, lang: str) -> None:
         if lang not in languages():
             raise ValueError(f"no texts in language {lang!r}; choose one of {languages()}")
         self.name, self.lang = name, lang
         self.sections = {**read_sections("common", lang), **read_sections(name, lang)}
+        self.thousands = self.sections.get("one_thousand", "1,000").strip("0123456789")
+        self.point = self.sections.get("one_and_a_half", "1.5").strip("0123456789")
+        self.percent = self.sections.get("one_percent", "1%").lstrip("0123456789")
+        self._formatter = _NumberFormatter(self.write)
+
+    def write(self, formatted: str) -> str:
+        """A number formatted by Python, written the language's way (see write_number)."""
+        return write_number(formatted, self.thousands, self.point, self.percent)
+
+    def number(self, x: float, spec: str = "") -> str:
+        """format(x, spec), written the language's way."""
+        return self.write(format(x + 0.0 if isinstance(x, float) else x, spec))
 
     def __call__(self, key: str, **values: Any) -> str:
         try:
             template = self.sections[key]
         except KeyError:
             raise KeyError(f"no text [{key}] in text/{self.lang}/{self.name}.txt") from None
-        return template.format(**values)
+        return self._formatter.format(template, **values)
 
 
 def placeholders(template: str) -> set[str]:
