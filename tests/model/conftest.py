@@ -16,8 +16,15 @@ def names() -> list[str]:
 def trained_params(names):
     """Weights after a short SGD run with a large step: ReLUs switch off, attention sharpens."""
     result = train(
-        names[:150], backend="manual", optimizer="sgd", lr_schedule="constant", lr=0.05,
-        epochs=2, seed=7, progress=False, log=None,
+        names[:150],
+        backend="manual",
+        optimizer="sgd",
+        lr_schedule="constant",
+        lr=0.05,
+        epochs=2,
+        seed=7,
+        progress=False,
+        log=None,
     )
     return result.params
 
