@@ -33,6 +33,7 @@ can do them one run at a time; --reset starts again.
 
 import argparse
 import io
+import re
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -119,7 +120,8 @@ class BadValue(ValueError):
 
 
 LessonStep = Callable[["Context"], None]  # one step of a lesson (a notebook cell)
-NAMES_PER_LINE = 3  # invented names are short: three a line keep a lesson short
+NAMES_PER_LINE = 5  # invented names are short: five a line keep a lesson short
+EXERCISE_STATEMENT = re.compile(r"exercise\d+$")  # the text that states exercise N
 RUN_OPTIONS = ("verbose", "interactive", "reset", "retrain")  # run()'s options on the command line
 
 
@@ -356,9 +358,14 @@ class Context:
                 self.say("scientific_note", how=how, **parts)
 
     def say(self, key: str, **values: Any) -> None:
-        """Print the text of `key`, filled in, followed by a blank line."""
+        """Print the text of `key`, filled in, followed by a blank line.
+
+        An exercise's statement (exercise1, exercise2...) has no blank line after it:
+        its outcome, or the question, follows at once.
+        """
         if key not in self.markdown:
-            self.print(self.t(key, **values) + "\n")
+            blank = "" if EXERCISE_STATEMENT.match(key) else "\n"
+            self.print(self.t(key, **values) + blank)
 
     def line(self, key: str, **values: Any) -> None:
         """Print the text of `key`, filled in, with no blank line after it."""
@@ -385,7 +392,7 @@ class Context:
             self.say(key, **values)
 
     def show_names(self, names: Sequence[str], known: set[str] | frozenset = frozenset()) -> None:
-        """Invented names, capitalised, three a line; a name that is in the data gets a ✓."""
+        """Invented names, capitalised, five a line; a name that is in the data gets a ✓."""
         cells = [name.capitalize() + (" ✓" if name in known else "") for name in names]
         width = max((len(cell) for cell in cells), default=0) + 3
         for start in range(0, len(cells), NAMES_PER_LINE):
@@ -630,6 +637,6 @@ class Context:
         """Losses per position, smoothed: a chart in the terminal, and a PNG when possible."""
         print(title)
         coarse = {label: smooth(values, points=30)[1] for label, values in losses.items()}
-        self.show(line_chart(coarse, height=12 if self.verbose else 7, fmt=self.chart_label))
+        self.show(line_chart(coarse, height=12 if self.verbose else 5, fmt=self.chart_label))
         smoothed = {label: smooth(values, points=80) for label, values in losses.items()}
         self.plot(smoothed, name, title, self.t("axis_positions"), self.t("axis_loss"))

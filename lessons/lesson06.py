@@ -60,7 +60,7 @@ def the_names(ctx: Context) -> None:
     lengths = [len(name) for name in names]
     ctx.say(
         "names_stats", count=ctx.number(len(names)), mean=sum(lengths) / len(names),
-        shortest=min(lengths), longest=max(lengths), examples=", ".join(names[:8]),
+        shortest=min(lengths), longest=max(lengths), examples=", ".join(names[:5]),
     )  # fmt: skip
     if ctx.quick:
         names = random.Random(0).sample(names, 150)
@@ -90,8 +90,9 @@ def the_model(ctx: Context) -> None:
         (ctx.t("dim_context"), CONFIG.context, ctx.t("dim_context_why")),
         (ctx.t("dim_params"), count_params(CONFIG), ctx.t("dim_params_why")),
     ]
-    ctx.say("model_intro")
-    ctx.table([ctx.t("col_setting"), ctx.t("col_value"), ""], rows)
+    ctx.say("model_intro", params=ctx.number(count_params(CONFIG)))
+    if ctx.in_full():  # --verbose: its sizes
+        ctx.table([ctx.t("col_setting"), ctx.t("col_value"), ""], rows)
     params = init_params(CONFIG, seed=42)
     initial = ctx.claim("initial_loss", mean_loss(params, ctx.state.names[:100]))
     chance = math.log(CONFIG.vocab_size)  # every letter equally likely: -log(1/27)
@@ -124,7 +125,7 @@ def names_before(ctx: Context) -> None:
 
 
 # %% Step 4: the backward pass, in 7 steps
-# Which step of manual.backward computes the gradient of each weight.
+# Which step of manual.backward_steps computes the gradient of each weight.
 STEPS = {
     "W_out": 2, "W2": 4, "b2": 4, "W1": 4, "b1": 4, "Wq": 6, "Wk": 6, "Wv": 6,
     "tok_emb": 7, "pos_emb": 7,
@@ -135,7 +136,7 @@ STEPS = {
 def backward_in_7_steps(ctx: Context) -> None:
     """The chain rule, handwritten from the loss back to the embeddings."""
     ctx.heading("backward_title")
-    lines, first = inspect.getsourcelines(manual.backward)
+    lines, first = inspect.getsourcelines(manual.backward_steps)
     ctx.say("backward_intro", line=first, length=len(lines))
     params = ctx.state.params
     ids, target = [0, 16, 9, 11], 1  # ".pik" -> "a"
@@ -207,10 +208,11 @@ def training(ctx: Context) -> None:
     ctx.claim("reused_model", reuse)
     final = ctx.claim("final_loss", history[-1] if history else initial)
     ctx.claim("history", history)
-    ctx.say("train_result", initial=initial, final=final)
-    if len(history) > 2:
-        ctx.line("train_curve_epochs")
-        ctx.show(line_chart({"loss": history}, height=8, fmt=lambda x: ctx.number(x, ".2f")))
+    if ctx.verbose or reuse:  # trained now: each epoch's loss is on the screen already
+        ctx.say("train_result", initial=initial, final=final)
+        if len(history) > 2:
+            ctx.line("train_curve_epochs")
+            ctx.show(line_chart({"loss": history}, height=8, fmt=lambda x: ctx.number(x, ".2f")))
     ctx.state.params = params
 
     ctx.claim("loss_went_down", final < initial)
@@ -237,7 +239,8 @@ def names_after(ctx: Context) -> None:
     ctx.say("exercise3")
     temperature, prefix = ctx.values["temperature"], start_of_name(ctx.values["prefix"])
     print(ctx.t("exercise3_names", temperature=temperature, prefix=prefix))
-    mine = [generate(params, prefix, temperature=temperature, seed=200 + i) for i in range(15)]
+    count = 15 if ctx.verbose else 10
+    mine = [generate(params, prefix, temperature=temperature, seed=200 + i) for i in range(count)]
     ctx.show_names(mine, known=ctx.state.known)
     ctx.check(
         3, temperature != 0.8 or prefix != ".", "exercise3_ok", "exercise3_hint",

@@ -36,7 +36,7 @@ def a_value_remembers(ctx: Context) -> None:
     ctx.heading("value_title")
     a, b = Value(2.0, "a"), Value(-3.0, "b")
     c = a * b
-    ctx.say("value_intro", a=a.data, b=b.data)
+    ctx.line("value_intro", a=a.data, b=b.data)
     ctx.say(
         "value_notes", data=c.data, op=c.op,
         inputs=", ".join(child.label for child in c.children),

@@ -86,7 +86,7 @@ def the_order(ctx: Context) -> None:
     """Build the topological order by hand, with a depth-first search: the rule is visible."""
     ctx.heading("order_title")
     v = small_graph()
-    ctx.say("order_intro")
+    ctx.line("order_intro")
     ctx.print(formulas(v["L"], ctx.cell) + "\n")
     ctx.say("order_dfs")
     order, events = order_step_by_step(v["L"])
@@ -101,7 +101,7 @@ def the_order(ctx: Context) -> None:
     labels = ctx.claim("order", [node.label for node in order])
     same = [node.label for node in topological_order(v["L"])] == labels
     ctx.claim("dfs_equals_topological_order", same)
-    ctx.say("order_same" if same else "order_differ", order=", ".join(labels))
+    ctx.line("order_same" if same else "order_differ", order=", ".join(labels))
     inner = [node.label for node in order if node.children]
     ctx.say("order_backwards", backwards=" -> ".join(reversed(inner)))
 
@@ -137,7 +137,7 @@ def backward_in_order(
 def filling_in(ctx: Context) -> None:
     """Watch the gradients being filled in, compare with backward(), then break the order."""
     ctx.heading("fill_title")
-    ctx.say("fill_intro")
+    ctx.line("fill_intro")
     by_hand = small_graph()
     right_order = [node for node in reversed(topological_order(by_hand["L"])) if node.children]
     verbose = ctx.in_full()  # --verbose: each visit's additions, and the gradients after each
@@ -158,7 +158,7 @@ def filling_in(ctx: Context) -> None:
     wrong = small_graph()
     wrong_order = [wrong["L"], wrong["c"], wrong["d"]]
     backward_in_order(wrong, wrong_order)
-    ctx.say("wrong_intro", order=" -> ".join(node.label for node in wrong_order))
+    ctx.line("wrong_intro", order=" -> ".join(node.label for node in wrong_order))
     rows = [(n, machine[n].grad, wrong[n].grad, machine[n].grad == wrong[n].grad) for n in NAMES]
     ctx.table([ctx.t("col_value"), ctx.t("col_right"), ctx.t("col_wrong"), ctx.t("col_same")], rows)
     wrong_names = [n for n in NAMES if machine[n].grad != wrong[n].grad]
@@ -176,7 +176,7 @@ def used_twice(ctx: Context) -> None:
     d_d = 1.0 / v["d"].data
     via_c = B * d_d  # a -> c -> d -> L: the slope of c = a * b is b
     via_d = 1.0 * d_d  # a -> d -> L: the slope of d = c + a is 1
-    ctx.say("twice_intro")
+    ctx.line("twice_intro")
     n = ctx.cell  # numbers written the lesson's way: 0.125 or 0,125
     rows = [
         (ctx.t("path_via_c"), f"dL/dd * dd/dc * dc/da = {n(d_d)} * 1 * b = {n(via_c)}"),
@@ -215,7 +215,6 @@ def second_backward(ctx: Context) -> None:
     def about(guess: float) -> dict[str, Any]:
         return {"calls": calls, "grad": v["a"].grad, "once": once["a"]}
 
-    ctx.say("again_intro", calls=calls)
     # Exercise 2 comes before the table that answers it; 1 call shows no accumulation.
     ctx.ask(
         2, "guess_calls_grad", lambda guess: calls >= 2 and abs(guess - v["a"].grad) < 1e-9,
@@ -227,7 +226,7 @@ def second_backward(ctx: Context) -> None:
         ctx.table([ctx.t("col_value"), ctx.t("col_once"), after, "×"], rows)
     grew = all(math.isclose(v[n].grad, calls * once[n]) for n in NAMES)
     ctx.claim("grads_multiplied_by_calls", grew)
-    ctx.say("again_why", calls=calls, grad=v["a"].grad)
+    ctx.line("again_why", calls=calls, grad=v["a"].grad)
 
     zero_grad(topological_order(v["L"]))
     zeroed = [v[n].grad for n in NAMES]
@@ -267,11 +266,11 @@ def finite_differences(ctx: Context) -> None:
     """gradcheck: compare backward() with (f(x + eps) - f(x - eps)) / (2 eps), input by input."""
     ctx.heading("check_title")
     ctx.require(ctx.values["eps"] > 0, "bad_eps")
-    ctx.say("check_intro")
+    ctx.line("check_intro")
     report = gradcheck(f, [Value(A, "a"), Value(B, "b")])  # raises if they disagree
     ctx.claim("gradcheck_ok", report.ok)
     ctx.claim("gradcheck_worst_error", report.abs_error)
-    ctx.say(
+    ctx.line(
         "check_result", checked=report.checked, name=report.worst_label,
         analytic=report.analytic, numeric=report.numeric, error=report.abs_error,
     )  # fmt: skip
@@ -285,7 +284,7 @@ def finite_differences(ctx: Context) -> None:
 
     ctx.ask(3, "eps", fails, about)  # before the table that answers it
 
-    ctx.say("check_sweep")
+    ctx.line("check_sweep")
     rows = []
     for power in range(1, 14) if ctx.verbose else range(1, 14, 4):
         step = 10.0**-power

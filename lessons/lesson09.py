@@ -11,13 +11,15 @@ Each `# %%` line starts a cell: open this file as a notebook and run the cells i
 """
 
 # %%
+import textwrap
 from collections import Counter
+from itertools import zip_longest
 
 from autograd import topological_order
 from lessons.common import Context, Lesson, next_letters
 from model import Config, count_params, encode, init_params, manual
 from model.autodiff import forward, grads_of, leaves, to_values
-from model.compare import compare_backends, compare_steps, largest_difference
+from model.compare import StepComparison, compare_backends, compare_steps, largest_difference
 from model.data import VOCAB
 from model.graph_player import step_notes
 from model.params import WEIGHTS, flatten
@@ -35,6 +37,7 @@ lesson = Lesson(9, CHANGE_ME, exercises=3)
 
 CONFIG = Config()
 DEFAULT_WINDOW = ".pik"
+STEP_NAMES_WIDTH = 36  # the quantities a step computes, wrapped to keep its table narrow
 LONG_WINDOW = ".pikachu"  # 8 different letters: each uses its own embedding row
 
 
@@ -123,17 +126,31 @@ def count_by_length(ctx: Context, ids: list[int]) -> None:
     ctx.say("count_by_length_why", per_letter=per_letter, per_name=per_name)
 
 
+OTHER_OPERATIONS = ["exp", "log", "relu", "**"]  # as many in the fused graph as in the pure one
+NAMED_KINDS = ("weights", "constants", "total")  # the kinds with a name in the lesson's language
+
+
+def kind_rows(ctx: Context, fused: dict[str, int], pure: dict[str, int]) -> list[tuple]:
+    """The counts by kind; without --verbose, exp, log, relu and ** share one line."""
+    groups = [["weights"], ["constants"], ["dot"], ["*"], ["+"]]
+    groups += [[kind] for kind in OTHER_OPERATIONS] if ctx.verbose else [OTHER_OPERATIONS]
+    groups.append(["total"])
+    return [
+        (", ".join(ctx.t("kind_" + k) if k in NAMED_KINDS else k for k in group),
+         sum(fused[k] for k in group), sum(pure[k] for k in group))
+        for group in groups
+    ]  # fmt: skip
+
+
 @lesson.step
 def counting_nodes(ctx: Context) -> None:
     """Count the graph of one position, fused and pure, and explain the numbers."""
     ctx.heading("count_title")
     ids, target = ctx.state.ids, ctx.state.target
     fused, pure = count_nodes(ids, target, True), count_nodes(ids, target, False)
-    kinds = ["weights", "constants", "dot", "*", "+", "exp", "log", "relu", "**", "total"]
-    rows = [(ctx.t("kind_" + k) if k in ("weights", "constants", "total") else k,
-             fused[k], pure[k]) for k in kinds]  # fmt: skip
+    rows = kind_rows(ctx, fused, pure)
     n, E = ctx.claim("window_letters", len(ids)), CONFIG.embed_dim
-    ctx.say("count_intro", n=n)
+    ctx.line("count_intro", n=n)
     ctx.say("count_formula")
     ctx.say("exercise1")
     ctx.check(
@@ -159,7 +176,7 @@ def counting_nodes(ctx: Context) -> None:
     ctx.claim("pure_minus_fused_predicted", lengths)
     # The leaves: only the embedding rows of this window's letters and positions are used.
     used = ctx.claim("weights_in_graph", fused["weights"])
-    ctx.say(
+    ctx.line(
         "count_why", n=n, dots=predicted, counted=fused["dot"], extra=lengths,
         difference=pure["total"] - fused["total"], used=used, params=count_params(CONFIG),
         unused=count_params(CONFIG) - used, letters=len(set(ids)),
@@ -198,7 +215,7 @@ def same_gradients(ctx: Context) -> None:
         forward(vparams, ids, target, fused).backward()
         found[fused] = (vparams, grads_of(vparams))
     fused_grads, pure_grads = found[True][1], found[False][1]
-    ctx.say("grads_intro")
+    ctx.line("grads_intro")
     rows = []
     for name, w in params.items():
         shape = f"{len(w)}×{len(w[0])}" if isinstance(w[0], list) else f"{len(w)}"
@@ -226,7 +243,7 @@ def same_gradients(ctx: Context) -> None:
     name = ctx.values["weight"]
     values = leaves({name: found[True][0][name]})
     hand = flatten({name: by_hand[name]})
-    biggest = sorted(range(len(hand)), key=lambda i: -abs(hand[i]))[:6]
+    biggest = sorted(range(len(hand)), key=lambda i: -abs(hand[i]))[: 6 if ctx.verbose else 3]
     nonzero = sum(1 for g in hand if g != 0.0)
     ctx.say("weight_intro", weight=name, count=len(hand), nonzero=nonzero)
     rows = [
@@ -240,6 +257,34 @@ def same_gradients(ctx: Context) -> None:
 
 
 # %% Step 5: the 7 handwritten steps, found again inside backward()
+def step_rows(ctx: Context, steps: list[StepComparison]) -> list[tuple[str, ...]]:
+    """One line per step: what it computes, its largest difference, its scopes.
+
+    A step with many quantities or scopes (attention) goes on over a second line.
+    """
+    rows = []
+    for step in steps:
+        names = textwrap.wrap(", ".join(q.name for q in step.quantities), STEP_NAMES_WIDTH)
+        scopes = [", ".join(step.scopes[i : i + 2]) for i in range(0, len(step.scopes), 2)]
+        title, worst = f"{step.number} {step.name}", ctx.number(step.largest_difference, ".1e")
+        for computes, scope in zip_longest(names, scopes, fillvalue=""):
+            rows.append((title, computes, worst, scope))
+            title = worst = ""  # the step's number and difference on its first line only
+    return rows
+
+
+def quantity_rows(steps: list[StepComparison]) -> list[tuple]:
+    """One line per handwritten quantity: its shape and its largest difference."""
+    rows = []
+    for step in steps:
+        title = f"{step.number} {step.name}"
+        for quantity in step.quantities:
+            shape = "×".join(map(str, quantity.shape))
+            rows.append((title, quantity.name, shape, quantity.largest_difference))
+            title = ""  # the step on its first line only
+    return rows
+
+
 @lesson.step
 def seven_steps(ctx: Context) -> None:
     """Each line of lesson 6's backward is the .grad of some Values of the graph."""
@@ -247,18 +292,12 @@ def seven_steps(ctx: Context) -> None:
     params, ids, target = ctx.state.params, ctx.state.ids, ctx.state.target
     steps = compare_steps(params, ids, target)
     ctx.say("steps_intro")
-    rows = []
-    for step in steps:
-        title, scopes = f"{step.number} {step.name}", ", ".join(step.scopes)
-        for quantity in step.quantities:
-            shape = "×".join(map(str, quantity.shape))
-            rows.append((title, quantity.name, shape, quantity.largest_difference, scopes))
-            title = scopes = ""  # the step and its scopes on its first line only
-    header = [ctx.t("col_step"), ctx.t("col_quantity"), ctx.t("col_shape"),
-              ctx.t("col_difference"), ctx.t("col_scope")]  # fmt: skip
-    ctx.table(header, rows)
-    worst = ctx.claim("steps_largest_difference", max(s.largest_difference for s in steps))
-    ctx.say("steps_same", worst=worst)
+    header = [ctx.t("col_step"), ctx.t("col_computes"), ctx.t("col_largest"), ctx.t("col_scope")]
+    ctx.table(header, step_rows(ctx, steps))
+    if ctx.in_full():  # --verbose: quantity by quantity
+        ctx.table([ctx.t("col_step"), ctx.t("col_quantity"), ctx.t("col_shape"),
+                   ctx.t("col_difference")], quantity_rows(steps))  # fmt: skip
+    ctx.claim("steps_largest_difference", max(s.largest_difference for s in steps))
     notes = step_notes(steps, ctx.lang)  # each scope names its handwritten step
     loss = forward(to_values(params), ids, target)
     ctx.play(loss, "scopes_player", ctx.t("player_scopes"), group_by="scope", notes=notes)

@@ -117,7 +117,7 @@ def speeds(ctx: Context) -> None:
     """One epoch on the same names with the three backends: same losses, different speeds."""
     ctx.heading("speed_title")
     names = some_names(ctx, 100, 10)
-    ctx.say("speed_intro", count=len(names))
+    ctx.line("speed_intro", count=len(names))
     runs = {
         "manual": {"backend": "manual"},
         "autograd (fused)": {"backend": "autograd", "fused": True},
@@ -143,8 +143,19 @@ def speeds(ctx: Context) -> None:
 
 # %% Step 3: SGD against Adam
 def diverged(losses: list[float]) -> bool:
-    """True when the loss blew up: not a number, or far above where any training starts."""
-    return any(not math.isfinite(x) or x > DIVERGED for x in losses)
+    """True when the loss blew up: not a number, or its mean over a stretch of positions far
+    above where any training starts.
+
+    One position alone can cost 18 in a healthy run (a confident wrong guess: p = 1e-8),
+    so single losses are not enough: a twentieth of the run is averaged at a time.
+    """
+    if not all(math.isfinite(x) for x in losses):
+        return True
+    stretch = max(1, len(losses) // 20)
+    return any(
+        sum(losses[i : i + stretch]) / len(losses[i : i + stretch]) > DIVERGED
+        for i in range(0, len(losses), stretch)
+    )
 
 
 def say_who_wins(ctx: Context, results: dict, start: dict, final: dict) -> str:
@@ -158,10 +169,12 @@ def say_who_wins(ctx: Context, results: dict, start: dict, final: dict) -> str:
         verdict = "sgd_ahead"
     else:
         verdict = "even"
-    ctx.say(verdict, sgd=sgd, adam=adam, gap=abs(sgd - adam), margin=CLEAR_GAP,
-            lr=ctx.values["sgd_lr"])  # fmt: skip
     early = sorted(start, key=start.get)
-    if verdict != "sgd_diverged" and start[early[1]] - start[early[0]] > CLEAR_GAP:
+    lead = verdict != "sgd_diverged" and start[early[1]] - start[early[0]] > CLEAR_GAP
+    say = ctx.line if lead else ctx.say  # the early lead goes on in the same paragraph
+    say(verdict, sgd=sgd, adam=adam, gap=abs(sgd - adam), margin=CLEAR_GAP,
+        lr=ctx.values["sgd_lr"])  # fmt: skip
+    if lead:
         ctx.say("early_lead", early=early[0], first=start[early[0]], second=start[early[1]])
     return verdict
 
@@ -209,7 +222,7 @@ def sgd_against_adam(ctx: Context) -> None:
     ctx.claim("final_loss", final)
     sgd, adam = final.values()
     if all(went_down.values()):
-        ctx.say("both_down")
+        ctx.line("both_down")
     ctx.say("adam_why")
     ctx.claim("verdict", say_who_wins(ctx, results, start, final))
     best = min(results, key=final.get)
@@ -234,11 +247,11 @@ def invent_names(ctx: Context) -> None:
     ctx.show_names(invented, known=ctx.state.names)
     ctx.claim("invented", invented)
 
-    ctx.say("bars_intro", prefix=prefix, temperature=temperature)
+    ctx.line("bars_intro", prefix=prefix, temperature=temperature)
     favourite = {}  # temperature -> (the likeliest letter, its probability)
     shown = {0.5, 1.0, 2.0, temperature} if ctx.in_full() else {temperature}
     for t in sorted({0.5, 1.0, 2.0, temperature}):
-        odds = next_letters(params, prefix, t)
+        odds = next_letters(params, prefix, t, top=5)
         favourite[t] = odds[0]
         if t in shown:
             ctx.line("bars_title", temperature=t)

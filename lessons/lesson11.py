@@ -84,7 +84,7 @@ def same_model_in_tensors(ctx: Context) -> None:
     """loss.backward() next to Value.backward() and the handwritten steps: same gradients."""
     check_values(ctx)
     ctx.heading("tensors_title")
-    ctx.say("tensors_intro")
+    ctx.line("tensors_intro")
 
     # The smallest example: y = (w * x + b) ** 2, once with Values, once with tensors.
     w, x, b = Value(0.5, "w"), Value(2.0, "x"), Value(-0.3, "b")
@@ -117,7 +117,7 @@ def same_model_in_tensors(ctx: Context) -> None:
 
     positions = ctx.sized(100, 30)
     report = compare_backends(init_params(CONFIG), positions, backends=BACKENDS)
-    ctx.say("compare_intro", positions=positions)
+    ctx.line("compare_intro", positions=positions)
     rows = [
         (name, report["by_backend"]["autograd"][name], report["by_backend"]["torch"][name])
         for name in report["largest_difference"]
@@ -167,7 +167,7 @@ def batches(ctx: Context) -> None:
     batch_size = ctx.values["batch_size"]
     windows = all_windows()
     example = [next(ex for ex in windows if len(ex[0]) == n) for n in (2, 5, 8)]
-    ctx.say("batch_intro")
+    ctx.line("batch_intro")
     rows = [
         (decode(ids), " ".join(decode(ids)) + " ·" * (8 - len(ids)), decode([target]))
         for ids, target in example
@@ -187,7 +187,7 @@ def batches(ctx: Context) -> None:
     manual_us = 1e6 * manual_seconds_per_position(windows[:few])
     bars = [(f"torch, {ctx.t('batch_of', n=n)}", us[n]) for n in sizes]
     bars.append((f"{ctx.t('col_handwritten')}, {ctx.t('batch_of', n=1)}", manual_us))
-    ctx.say("speed_intro")
+    ctx.line("speed_intro")
     ctx.show(bar_chart(bars, fmt=lambda v: ctx.t("microseconds", v=v)))
     ctx.claim("us_per_position", us)
     ctx.claim("manual_us_per_position", manual_us)
@@ -220,7 +220,9 @@ def lower_loss_same_time(ctx: Context) -> None:
     epochs = ctx.sized(epochs, min(epochs, 6))
     names, windows = load_names(), all_windows()
     ctx.state.checkpoint = ctx.out_file("torch.ckpt.json")
-    ctx.say("race_intro", count=ctx.number(len(names)), epochs=epochs, batch_size=batch_size, lr=lr)
+    ctx.line(
+        "race_intro", count=ctx.number(len(names)), epochs=epochs, batch_size=batch_size, lr=lr
+    )
     fast = train(
         names, backend="torch", batch_size=batch_size, optimizer="adam", lr=lr,
         lr_schedule="linear", epochs=epochs, checkpoint=ctx.state.checkpoint,
@@ -285,7 +287,7 @@ def one_checkpoint(ctx: Context) -> None:
     gap = ctx.claim("checkpoint_loss_difference", abs(by_floats - by_torch))
     ctx.say("checkpoint_intro", path=path, backend=saved.backend, epoch=saved.epoch,
             count=len(windows), floats=by_floats, torch_loss=by_torch, gap=gap)  # fmt: skip
-    invented = [generate(saved.params, seed=i) for i in range(ctx.sized(10, 6))]
+    invented = [generate(saved.params, seed=i) for i in range(ctx.sized(10, 5))]
     ctx.show_names(invented, known=set(load_names()))
     ctx.claim("invented", invented)
     ctx.say("checkpoint_commands", path=path)

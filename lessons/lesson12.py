@@ -57,21 +57,22 @@ def backward_lines(source: str) -> int:
 def trace_a_neuron(ctx: Context) -> None:
     """jit runs the neuron once on Values, then writes its forward and backward as Python."""
     ctx.heading("trace_title")
-    ctx.say("trace_intro")
+    ctx.line("trace_intro")
     compiled = jit(neuron)
     loss, grads = compiled(*NEURON.values())
     lines = ctx.claim("backward_lines", backward_lines(compiled.source))
     ctx.ask(1, "guess_lines", lambda guess: guess == lines, lambda _: {"lines": lines})
 
-    ctx.say("trace_code")
+    ctx.line("trace_code")
     ctx.show(compiled.source.rstrip())
-    ctx.say("trace_reading")
+    ctx.line("trace_reading")
 
     values = {name: Value(x, name) for name, x in NEURON.items()}
     y = neuron(*values.values())
     y.backward()
     rows = [(name, grad, v.grad) for (name, v), grad in zip(values.items(), grads)]
-    ctx.table([ctx.t("col_input"), ctx.t("col_replay"), "backward()"], rows)
+    if ctx.in_full():  # --verbose: input by input
+        ctx.table([ctx.t("col_input"), ctx.t("col_replay"), "backward()"], rows)
     difference = max(abs(by_jit - by_values) for _, by_jit, by_values in rows)
     ctx.claim("neuron_max_difference", max(difference, abs(loss - y.data)))
     ctx.say("trace_same")
@@ -113,9 +114,9 @@ def beside_lesson_6(ctx: Context) -> None:
     )  # fmt: skip
     ctx.claim("program_operations", program.operations)
     left = handwritten_step(2)
-    right = generated_scope(program.source, "output", len(left) + 3)
+    right = generated_scope(program.source, "output", len(left))
     ctx.show(side_by_side(left, right, (ctx.t("col_handwritten"), ctx.t("col_generated"))))
-    ctx.say("beside_reading")
+    ctx.line("beside_reading")
     _, by_hand = manual.manual_loss_and_grads(init_params(), ids, target)
     difference = max(abs(a - b) for a, b in zip(flatten(by_hand), grads))
     ctx.claim("largest_difference", difference)
@@ -138,14 +139,14 @@ def three_ways(ctx: Context) -> None:
     positions = [p for name in load_names() for p in examples(name, 8)][: ctx.sized(1000, 200)]
     weights = flatten(init_params())
     compiled = make_step("compiled")
-    ctx.say("timing_record_intro")
+    ctx.line("timing_record_intro")
     lengths = ctx.claim("programs", len({len(ids) for ids, _ in positions}))
     ctx.ask(2, "guess_programs", lambda guess: guess == lengths, lambda _: {"count": lengths})
     start = time.perf_counter()
     for ids, target in {len(ids): (ids, target) for ids, target in positions}.values():
         compiled(weights, ids, target)  # the first window of each length records its program
     recording = ctx.claim("recording_seconds", time.perf_counter() - start)
-    ctx.say("timing_recorded", count=len(compiled.jitted.programs), seconds=recording)
+    ctx.line("timing_recorded", count=len(compiled.jitted.programs), seconds=recording)
 
     ways = {"handwritten": make_step("manual"), "autograd": make_step("autograd"),
             "compiled": compiled}  # fmt: skip
@@ -153,7 +154,8 @@ def three_ways(ctx: Context) -> None:
     ctx.claim("ms_per_position", ms)
     rows = [(ctx.t("way_" + way), ms[way], ms[way] / ms["handwritten"]) for way in ways]
     ctx.table([ctx.t("col_way"), ctx.t("col_ms"), ctx.t("col_ratio")], rows)
-    ctx.bars([(ctx.t("way_" + way), ms[way]) for way in ways], spec=".2f")
+    if ctx.in_full():  # --verbose: the same figures, as bars
+        ctx.bars([(ctx.t("way_" + way), ms[way]) for way in ways], spec=".2f")
     saved = ms["autograd"] - ms["compiled"]
     ctx.say(
         "timing_reading", positions=ctx.number(len(positions)),
@@ -184,14 +186,14 @@ def the_trap(ctx: Context) -> None:
     ctx.heading("trap_title")
     branch = ctx.values["branch"]
     ctx.require(branch in BRANCHES, "bad_branch")
-    ctx.say("trap_intro")
+    ctx.line("trap_intro")
     ctx.show(inspect.getsource(BRANCHES[branch]).rstrip())
     compiled = jit(BRANCHES[branch])
     try:
         compiled(2.0, 3.0)
     except TraceError as refusal:
         ctx.claim("refused", True)
-        ctx.say("trap_refused")
+        ctx.line("trap_refused")
         ctx.show(str(refusal))
     else:
         ctx.claim("refused", False)
