@@ -138,29 +138,19 @@ def compare_steps(
     handwritten = manual.backward_steps(params, manual.forward(params, ids), target)
     vparams, trace = autodiff.to_values(params), {}
     autodiff.forward(vparams, ids, target, fused, trace=trace).backward()
-    grads = autodiff.grads_of(vparams)
+    # autograd's number for every handwritten one: intermediates by name, then weights
+    found = autodiff.grads_of({name: trace[held_by] for name, held_by in TRACE_OF.items()})
+    found |= autodiff.grads_of(vparams)
     comparisons = []
     for step in handwritten:
         quantities = [
-            _quantity(name, hand, _grads_of(trace[TRACE_OF[name]]), NOTES.get(name, ""))
-            for name, hand in step.intermediates.items()
+            Quantity(name, _shape(hand), largest_difference(hand, found[name]), NOTES.get(name, ""))
+            for name, hand in (step.intermediates | step.weight_grads).items()
         ]
-        weights = step.weight_grads.items()
-        quantities += [_quantity(name, hand, grads[name]) for name, hand in weights]
-        comparisons.append(
-            StepComparison(step.number, step.name, STEP_SCOPES[step.number], quantities)
-        )
+        scopes = STEP_SCOPES[step.number]
+        comparisons.append(StepComparison(step.number, step.name, scopes, quantities))
     return comparisons
-
-
-def _grads_of(values: list) -> list:
-    """The .grad of a vector or a matrix of Values, as floats of the same shape."""
-    return [_grads_of(v) if isinstance(v, list) else v.grad for v in values]
 
 
 def _shape(x: list) -> tuple[int, ...]:
     return (len(x), *_shape(x[0])) if isinstance(x, list) and x else ()
-
-
-def _quantity(name: str, handwritten: list, autograd: list, note: str = "") -> Quantity:
-    return Quantity(name, _shape(handwritten), largest_difference(handwritten, autograd), note)
