@@ -66,9 +66,9 @@ def player(
     page shows when that scope or value is the current step or is clicked.
     The grads are computed as on a fresh graph; the Values' .grad are not touched.
     """
-    _check_value("the root", root)
+    views.check_value("the root", root, "player")
     if focus is not None:
-        _check_value("focus", focus)
+        views.check_value("focus", focus, "player")
     if lang not in WORDS:
         raise ValueError(f"lang must be one of {tuple(WORDS)}, got {lang!r}")
     views.check_options(group_by, focus, scope, max_nodes)
@@ -80,14 +80,6 @@ def player(
     widest = dict(zip(view.nodes, _widest_grads(script)))
     graph = value_graph(root, view, focus, grad_text=lambda node: widest[node])
     return Player(_page(graph.source, script, lang))
-
-
-def _check_value(what: str, x: object) -> None:
-    if not isinstance(x, Value):
-        raise TypeError(
-            f"player: {what} must be a Value, the result of a computation (e.g. player(loss)), "
-            f"got {type(x).__name__} {x!r}"
-        )
 
 
 def _view(root: Value, max_nodes: int | None, focus: Value | None, scope: str | None) -> views.View:

@@ -51,12 +51,13 @@ class View:
     notice: str = ""  # one line, set when values were cut for size
 
 
-def check_value(what: str, x: object) -> Value:
-    """`x` itself if it is a Value; else a TypeError that says what a drawing needs."""
+def check_value(what: str, x: object, caller: str = "draw") -> Value:
+    """`x` itself if it is a Value; else a TypeError that says what `caller` (draw, player)
+    needs."""
     if not isinstance(x, Value):
         raise TypeError(
-            f"draw: {what} must be a Value, the result of a computation (e.g. draw(loss)), "
-            f"got {type(x).__name__} {x!r}"
+            f"{caller}: {what} must be a Value, the result of a computation "
+            f"(e.g. {caller}(loss)), got {type(x).__name__} {x!r}"
         )
     return x
 
