@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from autograd import Player, player
+from autograd.drawing.dot_text import DRAW_MAX_NODES
 from model.checkpoint import load_checkpoint
 from model.compare import StepComparison, compare_steps
 from model.graph_cmd import DEFAULT_WORD, VIEWS, build_position_graph, position_example
@@ -28,7 +29,7 @@ NOTE = {
 }
 LANGS = tuple(NOTE)
 DEFAULT_OUT = "minillm-player.html"
-NEAR = 200  # the near view's size, as in the drawing
+NEAR = DRAW_MAX_NODES  # the near view's size, as draw() makes it
 
 
 def step_notes(steps: Sequence[StepComparison], lang: str = "en") -> dict[str, str]:

@@ -22,6 +22,8 @@ from autograd.value import Value
 if TYPE_CHECKING:
     import graphviz
 
+DRAW_MAX_NODES = 200  # draw()'s default: above it, the values nearest the root are drawn
+
 # Fill colour of each role; the legend is in draw()'s docstring.
 COLOURS = {"parameter": "#cfe2ff", "input": "#e9ecef", "operation": "white", "loss": "#ffc078"}
 
@@ -29,7 +31,7 @@ COLOURS = {"parameter": "#cfe2ff", "input": "#e9ecef", "operation": "white", "lo
 def draw(
     root: Value,
     *,
-    max_nodes: int | None = 200,
+    max_nodes: int | None = DRAW_MAX_NODES,
     group_by: str | None = None,
     focus: Value | None = None,
     scope: str | None = None,
