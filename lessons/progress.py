@@ -4,16 +4,16 @@ One small JSON file in the lesson output folder, `progress.json`:
 
     {"lesson07": {"done": [1, 3], "total": 3}, "lesson08": {"done": [], "total": 3}}
 
-It is written atomically (a temporary file, then a rename), so Ctrl-C in the
+It is written atomically (model.atomic_file: a temporary file, then a rename), so Ctrl-C in the
 middle of a save never leaves half a file; a file that cannot be read is
 treated as no progress, with a warning, rather than stopping the lesson.
 """
 
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
+
+from model.atomic_file import write_atomically
 
 FILE_NAME = "progress.json"
 
@@ -42,17 +42,9 @@ def load_progress(out: str | Path) -> Progress:
 
 def save_progress(out: str | Path, progress: Progress) -> Path:
     """Write the progress atomically: readers see the old file or the new one, never half."""
-    path = progress_path(out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(progress, f, indent=1, sort_keys=True)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomically(
+        progress_path(out), lambda f: json.dump(progress, f, indent=1, sort_keys=True)
+    )
 
 
 def exercises_done(out: str | Path, lesson: str) -> set[int]:
