@@ -6,22 +6,46 @@
 >>> loss.backward()
 >>> round(a.grad, 4), b.grad  # d(loss)/da = exp(2), d(loss)/db = 0
 (7.3891, 0.0)
+
+`import autograd` loads the engine only (value, graph, context, fused, gradient_check).
+Drawing, the player and jit are loaded the first time one of their names is used,
+so a training run that never draws never pays for them.
 """
 
-from importlib import metadata
+from importlib import import_module, metadata
 
-from autograd.check import GradcheckError, GradcheckReport, gradcheck
 from autograd.context import is_grad_enabled, no_grad, scope
-from autograd.drawing import GraphvizNotFound, Player, draw, player, render, save_html
 from autograd.fused import dot
+from autograd.gradient_check import GradcheckError, GradcheckReport, gradcheck
 from autograd.graph import topological_order
-from autograd.jit import TraceError, jit
 from autograd.value import Value, as_value, zero_grad
 
 try:
     __version__ = metadata.version("minillm-autograd")  # written once, in pyproject.toml
 except metadata.PackageNotFoundError:  # a copy of the folders that pip never installed
     __version__ = "unknown"
+
+# Loaded on first use: the name, and the subpackage that defines it.
+_LAZY = {
+    "GraphvizNotFound": "autograd.drawing",
+    "Player": "autograd.drawing",
+    "draw": "autograd.drawing",
+    "player": "autograd.drawing",
+    "render": "autograd.drawing",
+    "save_html": "autograd.drawing",
+    "TraceError": "autograd.compiler",
+    "jit": "autograd.compiler",
+}
+
+
+def __getattr__(name: str) -> object:
+    """`autograd.draw`, `from autograd import jit`, ...: import their subpackage now (PEP 562)."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'autograd' has no attribute {name!r}")
+    value = getattr(import_module(_LAZY[name]), name)
+    globals()[name] = value  # found once; later look-ups do not come back here
+    return value
+
 
 __all__ = [
     "GradcheckError",

@@ -7,7 +7,7 @@ import sys
 from lessons import LESSONS, progress
 from lessons.common import DEFAULT_OUT, never_fail_on_unprintable_characters
 from lessons.texts import Text, default_language, languages
-from model.closed_output import quiet_when_output_closes
+from model.helpers.closed_output import quiet_when_output_closes
 
 FLAGS = ("--quick", "--verbose", "--reset", "--retrain", "--interactive", "--no-interactive")
 

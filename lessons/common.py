@@ -42,19 +42,19 @@ from types import SimpleNamespace
 from typing import Any
 
 from autograd import GraphvizNotFound, draw, player, render, save_html
+from autograd.files import check_folder_writable
 from lessons import progress
 from lessons.drawing_words import in_my_language
 from lessons.guesses import SEE_ANSWER, Asker, Asking, parse_guess
 from lessons.limits import value_problem
 from lessons.pictures import bar_chart, line_chart, smooth, table
 from lessons.texts import SCIENTIFIC, Text, default_language, languages, scientific_parts
-from model.atomic_file import check_folder_writable
-from model.checks import is_whole_number
-from model.closed_output import quiet_when_output_closes
 from model.data import BOUNDARY, VOCAB, encode
+from model.helpers.checks import is_whole_number
+from model.helpers.closed_output import quiet_when_output_closes
+from model.helpers.strict_args import parse_args
 from model.params import Params
 from model.sample import next_char_probs
-from model.strict_args import parse_args
 
 DEFAULT_OUT = "lesson_output"
 

@@ -21,9 +21,9 @@ from lessons import progress
 from lessons.common import Context, Lesson, next_letters, start_of_name
 from lessons.pictures import line_chart
 from model import Config, count_params, examples, generate, init_params, load_names, manual, train
-from model.checkpoint import load_checkpoint
 from model.data import VOCAB, count_positions
 from model.params import flatten
+from model.training.checkpoint import load_checkpoint
 
 # %% Change me! Then run the lesson again (or: python -m lessons 6 --epochs 5).
 CHANGE_ME = {

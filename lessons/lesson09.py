@@ -19,9 +19,9 @@ from autograd import topological_order
 from lessons.common import Context, Lesson, next_letters
 from model import Config, count_params, encode, init_params, manual
 from model.autodiff import forward, grads_of, leaves, to_values
+from model.cli.graph_player import step_notes
 from model.compare import StepComparison, compare_backends, compare_steps, largest_difference
 from model.data import VOCAB
-from model.graph_player import step_notes
 from model.params import WEIGHTS, flatten
 
 # %% Change me! Then run the lesson again (or: python -m lessons 9 --window .bulbiza).

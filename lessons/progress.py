@@ -4,7 +4,7 @@ One small JSON file in the lesson output folder, `progress.json`:
 
     {"lesson07": {"done": [1, 3], "total": 3}, "lesson08": {"done": [], "total": 3}}
 
-It is written atomically (model.atomic_file: a temporary file, then a rename), so Ctrl-C in the
+It is written atomically (autograd.files: a temporary file, then a rename), so Ctrl-C in the
 middle of a save never leaves half a file; a file that cannot be read is
 treated as no progress, with a warning, rather than stopping the lesson.
 """
@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from model.atomic_file import write_atomically
+from autograd.files import write_atomically
 
 FILE_NAME = "progress.json"
 

@@ -10,7 +10,7 @@ import string
 from pathlib import Path
 from typing import Any
 
-from model.checks import is_real_number
+from model.helpers.checks import is_real_number
 
 TEXT_DIR = Path(__file__).parent / "text"
 DEFAULT_LANGUAGE = "en"

@@ -9,13 +9,13 @@
 """
 
 from model.autodiff import autograd_loss_and_grads
-from model.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from model.data import VOCAB, decode, encode, examples, load_names
 from model.manual import manual_loss_and_grads
 from model.params import Config, count_params, init_params
 from model.sample import generate
-from model.train import train
-from model.trainer import Trainer, TrainResult, TrainSettings
+from model.training.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
+from model.training.train import train
+from model.training.trainer import Trainer, TrainResult, TrainSettings
 
 __all__ = [
     "VOCAB",

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from operator import add
 
 from autograd import Value, dot, jit, scope
-from autograd.jit import Program
+from autograd.compiler.program import Program
 from model import autodiff
 from model.params import Config, unflatten
 from model.step_types import Step

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 
-from model.atomic_file import check_readable
+from autograd.files import check_readable
 
 VOCAB = ".abcdefghijklmnopqrstuvwxyz"  # id 0 is ".", then a=1 ... z=26
 BOUNDARY = "."

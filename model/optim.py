@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from model.checks import is_real_number
+from model.helpers.checks import is_real_number
 
 
 class Optimizer:

@@ -10,7 +10,7 @@ import math
 import random
 from dataclasses import dataclass
 
-from model.checks import check_whole_number, is_whole_number
+from model.helpers.checks import check_whole_number, is_whole_number
 
 Vector = list[float]
 Matrix = list[list[float]]

@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 import random
 
-from model.checks import check_whole_number, is_real_number
 from model.data import BOUNDARY, CHAR_TO_ID, decode, encode
+from model.helpers.checks import check_whole_number, is_real_number
 from model.manual import forward, softmax
 from model.params import Params, config_of
 

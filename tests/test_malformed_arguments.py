@@ -31,10 +31,10 @@ from hypothesis import strategies as st
 from lessons import LESSONS
 from lessons.__main__ import main as lessons_main
 from lessons.limits import LIMITS
-from model.checkpoint import Checkpoint, save_checkpoint
-from model.cli import build_parser
 from model.cli import main as minillm_main
+from model.cli.main import build_parser
 from model.params import Config, init_params
+from model.training.checkpoint import Checkpoint, save_checkpoint
 
 FAST = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -1,14 +1,14 @@
-"""Pictures of graphs: which values to show (views), the DOT text (dot_text), files
+"""Pictures of graphs: which values to show (views), the DOT text (draw), files
 and notebook displays (rendering, pages, dot_program), and the backprop player.
 
 The engine (value.py, graph.py, ...) never imports this package; it reads Values
 only through their public properties (children, op, local_grads, scope).
-Modules depend one way: pages <- dot_program <- dot_text <- rendering, and
+Modules depend one way: pages <- dot_program <- draw <- rendering, and
 player_trace <- player_script <- player (with its page in web/).
 """
 
 from autograd.drawing.dot_program import GraphvizNotFound
-from autograd.drawing.dot_text import COLOURS, draw
+from autograd.drawing.draw import COLOURS, draw
 from autograd.drawing.player import Player, player
 from autograd.drawing.rendering import render, save_html
 

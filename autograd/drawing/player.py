@@ -16,7 +16,7 @@ from pathlib import Path
 from string import Template
 
 from autograd.drawing import views
-from autograd.drawing.dot_text import scope_boxes, short, value_graph
+from autograd.drawing.draw import scope_boxes, short, value_graph
 from autograd.drawing.pages import script_json, viz_js
 from autograd.drawing.player_script import Notes, enclosing_scopes, scope_script, value_script
 from autograd.drawing.player_trace import backward_steps

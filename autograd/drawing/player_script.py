@@ -2,7 +2,7 @@
 
 Python computes everything here, as plain lists and numbers ready for JSON; the
 page only moves an index along them. Index i of `nodes` (or `boxes`) is the
-drawing's node n<i> (or box b<i>), the names dot_text gives them.
+drawing's node n<i> (or box b<i>), the names draw gives them.
 
 Two scripts, one per kind of drawing:
 - value_script: one value per step. Forward, the values appear in topological
@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from autograd.drawing import views
-from autograd.drawing.dot_text import short
+from autograd.drawing.draw import short
 from autograd.drawing.player_trace import BackwardStep, final_grads
 from autograd.value import Value
 

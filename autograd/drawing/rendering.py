@@ -20,7 +20,7 @@ from autograd.drawing.dot_program import (
     run_dot,
     save_fallbacks,
 )
-from autograd.drawing.dot_text import draw
+from autograd.drawing.draw import draw
 from autograd.drawing.pages import write_html_page
 from autograd.value import Value
 

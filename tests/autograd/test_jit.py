@@ -228,7 +228,7 @@ def test_replay_runs_no_code_of_the_engine():
     finally:
         sys.setprofile(None)
     assert (loss, grads) == (2.0, (3.0, 1.0, 1.0))
-    assert {Path(name).name for name in ran} == {"jit.py", "<autograd.jit neuron #1>"}
+    assert {Path(name).name for name in ran} == {"program.py", "<autograd.jit neuron #1>"}
 
 
 def test_a_program_called_with_another_structure_says_so():

@@ -16,11 +16,11 @@ import pytest
 from autograd import draw, topological_order
 from autograd.drawing import COLOURS
 from model.autodiff import SCOPES
-from model.checkpoint import Checkpoint, save_checkpoint
 from model.cli import main
+from model.cli.graph_cmd import build_position_graph, draw_position
 from model.data import CHAR_TO_ID
-from model.graph_cmd import build_position_graph, draw_position
 from model.params import Config, init_params
+from model.training.checkpoint import Checkpoint, save_checkpoint
 
 CONFIG = Config()
 E, H, V = CONFIG.embed_dim, CONFIG.hidden_dim, CONFIG.vocab_size

@@ -11,9 +11,9 @@ import re
 import pytest
 
 from model.cli import main
+from model.cli.graph_cmd import DEFAULT_WORD, position_example
+from model.cli.graph_player import position_player, step_notes
 from model.compare import compare_steps
-from model.graph_cmd import DEFAULT_WORD, position_example
-from model.graph_player import position_player, step_notes
 from model.params import init_params
 from tests.autograd.test_player import page_script
 

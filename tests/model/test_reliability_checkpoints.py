@@ -16,8 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from model import atomic_file
-from model.checkpoint import (
+from autograd import files as atomic_file
+from model.cli import main
+from model.data import load_names
+from model.optim import make_optimizer
+from model.params import Config, count_params, init_params
+from model.training.checkpoint import (
     Checkpoint,
     CheckpointInUse,
     SaveError,
@@ -26,11 +30,7 @@ from model.checkpoint import (
     lock_checkpoint,
     save_checkpoint,
 )
-from model.cli import main
-from model.data import load_names
-from model.optim import make_optimizer
-from model.params import Config, count_params, init_params
-from model.run_lock import lock_path
+from model.training.run_lock import lock_path
 
 
 def a_checkpoint() -> Checkpoint:
@@ -175,7 +175,7 @@ def test_a_checkpoint_of_weights_only_still_serves_to_sample(tmp_path):
 
 HOLD_THE_LOCK = """
 import sys, time
-from model.checkpoint import lock_checkpoint
+from model.training.checkpoint import lock_checkpoint
 with lock_checkpoint(sys.argv[1]):
     print("locked", flush=True)
     time.sleep(60)
@@ -232,7 +232,7 @@ def test_a_symlink_and_its_target_share_one_lock(tmp_path):
 
 KILLED_WHILE_SAVING = """
 import os, signal, sys
-from model.atomic_file import write_atomically
+from autograd.files import write_atomically
 
 def write_then_die(f):
     f.write('{"half": ')
@@ -338,7 +338,7 @@ def test_check_writable_finds_what_cannot_be_saved_before_training(tmp_path, mon
 
 CHECK_WRITABLE = """
 import sys
-from model.checkpoint import SaveError, check_writable
+from model.training.checkpoint import SaveError, check_writable
 try:
     check_writable(sys.argv[1])
 except SaveError as err:

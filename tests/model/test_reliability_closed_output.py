@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from model.checkpoint import Checkpoint, save_checkpoint
-from model.closed_output import EXIT_CLOSED_OUTPUT, quiet_when_output_closes
+from model.helpers.closed_output import EXIT_CLOSED_OUTPUT, quiet_when_output_closes
 from model.params import Config, init_params
+from model.training.checkpoint import Checkpoint, save_checkpoint
 
 ROOT = Path(__file__).parents[2]
 MINILLM = Path(sys.executable).parent / "minillm"

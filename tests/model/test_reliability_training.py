@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from model import backends, load_checkpoint, train
-from model.closed_output import EXIT_CLOSED_OUTPUT
+from model.cli.train_cmd import INTERRUPTED
 from model.data import MAX_NAME_LENGTH, count_positions, load_names
-from model.train_cmd import INTERRUPTED
+from model.helpers.closed_output import EXIT_CLOSED_OUTPUT
 
 MINILLM = Path(sys.executable).parent / "minillm"
 NAMES = ["pikachu", "raichu", "bulbizarre", "salameche", "carapuce", "evoli"]

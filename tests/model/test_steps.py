@@ -79,7 +79,7 @@ def test_the_folded_scale_of_the_scores_is_said_and_compared_like_with_like(name
 
 
 def test_the_steps_are_the_scopes_of_autograds_graph_in_backward_order():
-    from model.graph_cmd import SCOPES
+    from model.cli.graph_cmd import SCOPES
 
     in_backward_order = [scope for number in range(1, 8) for scope in STEP_SCOPES[number]]
     assert in_backward_order == list(reversed(SCOPES))

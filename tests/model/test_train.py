@@ -12,11 +12,11 @@ import signal
 import pytest
 
 from model import generate, init_params, load_checkpoint, save_checkpoint, train
-from model.checkpoint import Checkpoint
-from model.cli import build_parser
+from model.cli.main import build_parser
 from model.data import count_positions
 from model.params import flatten
-from model.trainer import Trainer
+from model.training.checkpoint import Checkpoint
+from model.training.trainer import Trainer
 from tests.model.helpers import max_difference
 
 QUIET = {"progress": False, "log": None}

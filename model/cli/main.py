@@ -21,16 +21,16 @@ from collections.abc import Sequence
 
 import autograd
 from model.backends import TorchNotInstalled
-from model.checkpoint import load_checkpoint
-from model.closed_output import quiet_when_output_closes
+from model.cli.graph_cmd import DEFAULT_WORD, add_graph_parser, cmd_graph, position_example
+from model.cli.graph_player import cmd_player
+from model.cli.train_cmd import DEFAULT_CHECKPOINT, INTERRUPTED, add_train_parser, cmd_train
 from model.compare import compare_backends, compare_steps
 from model.data import decode
-from model.graph_cmd import DEFAULT_WORD, add_graph_parser, cmd_graph, position_example
-from model.graph_player import cmd_player
+from model.helpers.closed_output import quiet_when_output_closes
+from model.helpers.strict_args import at_least, parse_args
 from model.params import Params, init_params
 from model.sample import generate
-from model.strict_args import at_least, parse_args
-from model.train_cmd import DEFAULT_CHECKPOINT, INTERRUPTED, add_train_parser, cmd_train
+from model.training.checkpoint import load_checkpoint
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {autograd.__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    add_train_parser(commands)  # minillm train: its options are in model/train_cmd.py
+    add_train_parser(commands)  # minillm train: its options are in model/cli/train_cmd.py
 
     p = commands.add_parser("generate", help="invent names with a trained checkpoint")
     p.add_argument("--checkpoint", default=DEFAULT_CHECKPOINT, help="a file from minillm train")
@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("args", nargs=argparse.REMAINDER, help="the lesson number and its options")
 
-    add_graph_parser(commands)  # minillm graph: its options and help are in model/graph_cmd.py
+    add_graph_parser(commands)  # minillm graph: its options and help are in model/cli/graph_cmd.py
     return parser
 
 

@@ -15,11 +15,11 @@ import warnings
 
 from model.backends import BACKENDS
 from model.data import count_positions, load_names
+from model.helpers.strict_args import at_least
 from model.optim import DEFAULT_LR, OPTIMIZERS
 from model.sample import generate
-from model.strict_args import at_least
-from model.train import ProgressBar, log_messages
-from model.trainer import (
+from model.training.train import ProgressBar, log_messages
+from model.training.trainer import (
     DEFAULT_EPOCHS,
     DEFAULT_OPTIMIZER,
     DEFAULT_SCHEDULE,

@@ -14,10 +14,10 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from model import checkpoint_checks as checks
-from model.atomic_file import SaveError, check_readable, check_writable, write_atomically
+from autograd.files import SaveError, check_readable, check_writable, write_atomically
 from model.params import Config, Params, count_params
-from model.run_lock import CheckpointInUse, lock_checkpoint
+from model.training import checkpoint_checks as checks
+from model.training.run_lock import CheckpointInUse, lock_checkpoint
 
 __all__ = [
     "Checkpoint",

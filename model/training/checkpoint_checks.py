@@ -15,8 +15,8 @@ import random
 from dataclasses import fields
 
 from model.backends import BACKENDS
-from model.checks import is_real_number, is_whole_number
 from model.data import VOCAB
+from model.helpers.checks import is_real_number, is_whole_number
 from model.optim import OPTIMIZERS
 from model.params import Config, check_params
 

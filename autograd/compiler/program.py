@@ -36,7 +36,7 @@ What is replayed, and the limits:
   So is any Value fn uses without being given it (captured from outside, like a
   global weight): its number is frozen. Pass what changes as an input.
 - fn must not look at numbers: reading `.data` of a Value computed from the
-  inputs raises TraceError (see autograd.tracing) naming the line, because a
+  inputs raises TraceError (see autograd.compiler.tracing) naming the line, because a
   number read becomes a constant or a frozen branch. Reading the numbers of
   constants, or printing a Value (repr reads inside the engine), is allowed.
   What the watch cannot see: numbers that reach Python another way (`.grad`, or
@@ -60,9 +60,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from autograd import context
-from autograd.codegen import Structure, write_source
+from autograd.compiler.codegen import Structure, write_source
+from autograd.compiler.tracing import TraceError, function_name, record
 from autograd.graph import topological_order
-from autograd.tracing import TraceError, function_name, record
 from autograd.value import Value
 
 __all__ = ["Jitted", "Program", "TraceError", "jit"]

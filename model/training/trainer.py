@@ -28,18 +28,18 @@ from pathlib import Path
 from typing import NamedTuple
 
 from model.backends import Window, make_batch_step
-from model.checkpoint import (
+from model.data import check_names, count_positions, examples, fingerprint
+from model.helpers.checks import check_whole_number, is_whole_number
+from model.optim import make_optimizer
+from model.params import Config, Params, check_params, count_params, flatten, init_params, unflatten
+from model.training.checkpoint import (
     Checkpoint,
     check_writable,
     load_checkpoint,
     lock_checkpoint,
     save_checkpoint,
 )
-from model.checks import check_whole_number, is_whole_number
-from model.ctrl_c import CtrlC, ctrl_c_stops_softly
-from model.data import check_names, count_positions, examples, fingerprint
-from model.optim import make_optimizer
-from model.params import Config, Params, check_params, count_params, flatten, init_params, unflatten
+from model.training.ctrl_c import CtrlC, ctrl_c_stops_softly
 
 # The defaults of a new run, the command line's too (see the README).
 DEFAULT_OPTIMIZER = "adam"

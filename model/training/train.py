@@ -15,7 +15,7 @@ from tqdm.auto import tqdm
 
 from model.data import count_positions, load_names
 from model.params import Config, Params
-from model.trainer import DEFAULT_EPOCHS, Trainer, TrainResult, TrainSettings
+from model.training.trainer import DEFAULT_EPOCHS, Trainer, TrainResult, TrainSettings
 
 __all__ = ["ProgressBar", "TrainResult", "log_messages", "train"]
 

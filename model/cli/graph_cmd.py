@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, NamedTuple
 from autograd import GraphvizNotFound, Value, draw, render, topological_order
 from autograd.drawing.rendering import format_and_path
 from model.autodiff import SCOPES, forward, to_values
-from model.checkpoint import check_writable, load_checkpoint
-from model.checks import is_whole_number
 from model.data import BOUNDARY, clean_name, count_positions, decode, examples
+from model.helpers.checks import is_whole_number
 from model.params import Params, config_of, init_params
+from model.training.checkpoint import check_writable, load_checkpoint
 
 if TYPE_CHECKING:
     import graphviz

@@ -17,11 +17,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from autograd import Player, player
-from autograd.drawing.dot_text import DRAW_MAX_NODES
-from model.checkpoint import load_checkpoint
+from autograd.drawing.draw import DRAW_MAX_NODES
+from model.cli.graph_cmd import DEFAULT_WORD, VIEWS, build_position_graph, position_example
 from model.compare import StepComparison, compare_steps
-from model.graph_cmd import DEFAULT_WORD, VIEWS, build_position_graph, position_example
 from model.params import Params, init_params
+from model.training.checkpoint import load_checkpoint
 
 NOTE = {
     "en": "handwritten step {number}, {name}: largest difference {difference:.1e}",
