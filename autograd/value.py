@@ -1,13 +1,10 @@
 """Value: a number that remembers how it was computed.
 
-Every operation on Values returns a new Value, a node of the graph, that keeps:
-- `data`, the number;
-- `children`, the inputs it was computed from;
-- `local_grads`, d(output)/d(input) for each input, computed right away while
-  the numbers are at hand;
-- `op`, the operation's name, for drawings and for reading the graph back.
-So `backward()` is only the chain rule: each node, outputs first, passes
-`local derivative * its own grad` to each of its inputs.
+Every operation on Values returns a new Value, a node of the graph, that keeps its
+number (`data`), its inputs (`children`), the operation's name (`op`) and, computed
+right away while the numbers are at hand, d(output)/d(input) for each input
+(`local_grads`). So `backward()` is only the chain rule: each node, outputs first,
+passes `local derivative * its own grad` to each of its inputs.
 
 Five operations are primitives: `+`, `*`, `exp`, `log`, `relu`. Each is a few
 lines: the number, its local derivative, its node. `**` is one extra node type
@@ -16,10 +13,11 @@ lines: the number, its local derivative, its node. `**` is one extra node type
 in errors.py, so that this file shows the math.
 
 Adding a primitive: a method here (number, local derivative, `make_node`); its
-derivative's closed form in tests/autograd/test_value_ops.py and a gradcheck in
-tests/autograd/test_gradcheck.py; its line of generated Python in
-autograd/compiler/codegen.py (the jit refuses an op it does not know); its
-caption in autograd/drawing if it needs a special one.
+closed form in tests/autograd/test_value_ops.py and a gradcheck in
+tests/autograd/test_gradcheck.py; its forward and backward lines in
+autograd/compiler/codegen.py (KNOWN_OPS: the jit refuses an op it does not know);
+its kind in autograd/drawing/views.py (KINDS) and its rule in the player
+(player_script.py RULES, with the words of the rule in the player's words files).
 """
 
 from __future__ import annotations
@@ -37,11 +35,9 @@ Number = int | float
 def make_node(data: float, children: tuple, local_grads: tuple, op: str) -> Value:
     """The output node of an operation: every operation makes its result here.
 
-    `data` is the result, `local_grads[i]` is d(data)/d(children[i]). A result that
-    is NaN, or infinite from finite inputs, is refused (errors.refuse_non_finite).
-    Under no_grad() the node keeps its number but no history: nothing to differentiate.
-    The node is filled in directly, not through Value(...), whose checks are for
-    numbers that come from the user.
+    `local_grads[i]` is d(data)/d(children[i]). A NaN, or an inf from finite inputs, is
+    refused (errors.py). Under no_grad() the node keeps its number but no history.
+    It skips Value(...), whose checks are for numbers that come from the user.
     """
     if data - data:  # 0.0 for every finite number; NaN for NaN and for an infinity
         errors.refuse_non_finite(data, children, op)
@@ -61,8 +57,7 @@ def make_node(data: float, children: tuple, local_grads: tuple, op: str) -> Valu
 class Value:
     """A scalar in a computation graph, with its gradient."""
 
-    # __slots__: no per-object dict, so a node is small and quick to create.
-    # _exponent is set on `**` nodes only.
+    # __slots__: no per-object dict, so a node is small and quick to make (_exponent: `**` only).
     __slots__ = ("_children", "_exponent", "_local_grads", "_op", "_scope", "data", "grad", "label")
 
     def __init__(self, data: Number, label: str = "") -> None:
