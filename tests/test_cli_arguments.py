@@ -32,7 +32,7 @@ from lessons import LESSONS
 from lessons.__main__ import main as lessons_main
 from lessons.limits import LIMITS
 from model.cli import main as minillm_main
-from model.cli.main import build_parser
+from model.cli.minillm import build_parser
 from model.params import Config, init_params
 from model.training.checkpoint import Checkpoint, save_checkpoint
 

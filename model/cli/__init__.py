@@ -1,5 +1,5 @@
-"""The `minillm` command line: one module per subcommand, main.py dispatches."""
+"""The `minillm` command line: one module per subcommand; minillm.py parses and dispatches."""
 
-from model.cli.main import main
+from model.cli.minillm import main
 
 __all__ = ["main"]

@@ -2,6 +2,6 @@
 
 import sys
 
-from model.cli.main import main
+from model.cli.minillm import main
 
 sys.exit(main())

@@ -25,8 +25,8 @@ def python(code: str) -> subprocess.CompletedProcess:
 def test_nothing_imports_torch_at_import_time():
     run = python(
         "import sys\n"
-        "import model, model.backends, model.cli.main, model.compare, model.training, lessons\n"
-        "model.cli.main.build_parser()\n"
+        "import model, model.backends, model.cli.minillm, model.compare, model.training, lessons\n"
+        "model.cli.minillm.build_parser()\n"
         "print(sorted(m for m in sys.modules if m == 'torch' or m.startswith('torch.')))\n"
     )
     assert run.returncode == 0, run.stderr
@@ -42,7 +42,7 @@ def test_nothing_imports_torch_at_import_time():
 )
 def test_without_torch_the_cli_says_how_to_install_it(tmp_path, argv):
     argv = [*argv, "--checkpoint", str(tmp_path / "run.json")] if argv[0] == "train" else argv
-    run = python(HIDE_TORCH + f"from model.cli.main import main\nsys.exit(main({argv!r}))\n")
+    run = python(HIDE_TORCH + f"from model.cli.minillm import main\nsys.exit(main({argv!r}))\n")
     assert run.returncode == 2
     assert "pip install '.[torch]'" in run.stderr
     assert "Traceback" not in run.stderr

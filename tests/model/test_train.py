@@ -10,7 +10,7 @@ import signal
 import pytest
 
 from model import generate, init_params, load_checkpoint, train
-from model.cli.main import build_parser
+from model.cli.minillm import build_parser
 from model.data import count_positions
 from model.params import flatten
 from model.training.trainer import Trainer, TrainSettings
