@@ -12,7 +12,7 @@ from jupyter_client.manager import start_new_kernel
 
 from autograd import Value, player, topological_order
 from autograd.drawing import views
-from autograd.drawing.dot_text import short
+from autograd.drawing.numbers import short
 from autograd.drawing.player_trace import backward_steps
 from tests.autograd.test_player import mixed_graph, page_script, replay
 
