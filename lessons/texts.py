@@ -27,6 +27,7 @@ DEFAULT_LANGUAGE = "en"
 #
 # A line that starts with "#" is a note for translators, never printed.
 
+
 def parse_text(source: str, origin: str = "text") -> dict[str, str]:
     """The sections of a text file, key -> text: the format of autograd's words files."""
     return parse_keyed(source, origin)

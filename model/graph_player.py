@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from autograd import Player, player
-from autograd.drawing.language import words
 from autograd.drawing.dot_text import DRAW_MAX_NODES
+from autograd.drawing.language import words
 from model.checkpoint import load_checkpoint
 from model.compare import StepComparison, compare_steps
 from model.graph_cmd import DEFAULT_WORD, VIEWS, build_position_graph, position_example

@@ -119,5 +119,8 @@ def missing_keys(folder: str | Path | None = None) -> list[str]:
     place = WORDS if folder is None else Path(folder)
     files = {lang: read_words(place.joinpath(f"{lang}.txt")) for lang in languages()}
     every = set().union(*files.values())
-    return [f"{place}/{lang}.txt has no [{key}]"
-            for lang, sections in files.items() for key in sorted(every - set(sections))]  # fmt: skip
+    return [
+        f"{place}/{lang}.txt has no [{key}]"
+        for lang, sections in files.items()
+        for key in sorted(every - set(sections))
+    ]

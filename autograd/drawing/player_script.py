@@ -132,9 +132,7 @@ def _mark_done(page_steps: list[dict], nodes: list[Value]) -> None:
         page_steps[done_at.get(i, last)]["done"].append(i)
 
 
-def scope_script(
-    root: Value, steps: list[BackwardStep], notes: Notes | None, said: Words
-) -> dict:
+def scope_script(root: Value, steps: list[BackwardStep], notes: Notes | None, said: Words) -> dict:
     """One step per scope, when backward() has finished it: all its values passed their grad.
 
     Scopes interleave in the backward order (a residual hands grads to two

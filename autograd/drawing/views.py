@@ -35,8 +35,6 @@ class Stub:
     source: str
 
 
-
-
 @dataclass
 class View:
     """What a drawing shows: some values in full, and stubs for the inputs left out."""

@@ -206,6 +206,7 @@ def test_scope_box_counts_add_up_to_the_graph_size_on_a_big_graph():
     with scope("loss"):
         loss = (total + 1.0).log()
     graph = draw(loss, group_by="scope")
+
     def number(text: str) -> int:  # counts are grouped by thousands, as people read them
         return int(text.replace(",", ""))
 

@@ -16,9 +16,9 @@ import pytest
 
 from autograd import Player, Value, dot, player, scope, topological_order
 from autograd.drawing import views
+from autograd.drawing.language import missing_keys, words
 from autograd.drawing.player_script import RULES, scope_script, value_script
 from autograd.drawing.player_trace import backward_steps, final_grads
-from autograd.drawing.language import missing_keys, words
 
 
 def a_times_a_plus_a():

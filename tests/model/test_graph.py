@@ -96,7 +96,8 @@ def test_the_scopes_view_has_the_ten_scopes_and_counts_that_add_up(position):
     boxes = {}
     for _, (scope, total, kinds), _ in dot_nodes(source):
         # counts are grouped by thousands: "2,528"
-        by_kind = {k: int(n.replace(",", "")) for k, n in (i.rsplit(" ", 1) for i in kinds.split(", "))}
+        pairs = (item.rsplit(" ", 1) for item in kinds.split(", "))
+        by_kind = {k: int(n.replace(",", "")) for k, n in pairs}
         boxes[scope] = (int(total.removesuffix(" values").replace(",", "")), by_kind)
         assert sum(by_kind.values()) == boxes[scope][0], scope
 
