@@ -131,11 +131,17 @@ def value_graph(
     return graph
 
 
-def scope_boxes(root: Value, said: Words | None = None) -> graphviz.Digraph:
-    """One box per scope, b0, b1, ... in the order scopes first appear, inputs first."""
+def scope_boxes(
+    root: Value, said: Words | None = None, rankdir: str = "LR"
+) -> graphviz.Digraph:
+    """One box per scope, b0, b1, ... in the order scopes first appear, inputs first.
+
+    `rankdir="TB"` stacks the scopes from top to bottom (the backprop player's
+    choice: a tall drawing fits a window at a readable size, a wide one does not).
+    """
     said = said or words()
     counts, crossing = views.count_by_scope(root)
-    graph = _new_graph()
+    graph = _new_graph(rankdir=rankdir)
     names = {scope: f"b{i}" for i, scope in enumerate(counts)}
     for scope, kinds in counts.items():
         listed = [k for k in views.KINDS if k in kinds] + sorted(set(kinds) - set(views.KINDS))
@@ -146,7 +152,7 @@ def scope_boxes(root: Value, said: Words | None = None) -> graphviz.Digraph:
         graph.node(
             names[scope],
             _record(scope_title(scope, said), said.counted("values", sum(kinds.values())),
-                    by_kind, horizontal=False),
+                    by_kind, horizontal=rankdir != "LR"),
             fillcolor=COLOURS["loss" if is_root else "operation"],
         )  # fmt: skip
     for (source, target), n in crossing.items():
@@ -183,13 +189,14 @@ _RECORD_ESCAPES = str.maketrans({c: "\\" + c for c in '\\{}|<>"'})
 
 
 def _record(*fields: str, horizontal: bool = True) -> str:
-    """A record label, "{ a | b | c }": fields side by side (with rankdir=LR, braces do that)."""
+    """A record label, "{ a | b | c }": fields side by side with rankdir=LR (braces do that),
+    stacked with rankdir=TB."""
     body = " | ".join(f.translate(_RECORD_ESCAPES) for f in fields if f)
     return f"{{ {body} }}" if horizontal else body
 
 
-def _new_graph(notice: str = "") -> graphviz.Digraph:
-    graph_attr = {"rankdir": "LR", "fontname": "Helvetica"}
+def _new_graph(notice: str = "", rankdir: str = "LR") -> graphviz.Digraph:
+    graph_attr = {"rankdir": rankdir, "fontname": "Helvetica"}
     if notice:
         graph_attr |= {"label": notice, "labelloc": "t"}
     return _drawing_class()(
