@@ -131,9 +131,7 @@ def value_graph(
     return graph
 
 
-def scope_boxes(
-    root: Value, said: Words | None = None, rankdir: str = "LR"
-) -> graphviz.Digraph:
+def scope_boxes(root: Value, said: Words | None = None, rankdir: str = "LR") -> graphviz.Digraph:
     """One box per scope, b0, b1, ... in the order scopes first appear, inputs first.
 
     `rankdir="TB"` stacks the scopes from top to bottom (the backprop player's

@@ -24,7 +24,6 @@ from autograd.drawing.player_trace import backward_steps
 from autograd.graph import topological_order
 from autograd.value import Value
 
-
 # Inches between the columns of values (Graphviz's default is 0.5): a page shows the
 # whole graph at a readable size in more windows (lesson 7's neuron in 800 x 600).
 RANKSEP = "0.3"
