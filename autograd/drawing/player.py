@@ -48,7 +48,8 @@ class Player:
         """The page in an iframe, so its script and styles stay apart from the notebook's."""
         return (
             f'<iframe srcdoc="{html.escape(self.page, quote=True)}" '
-            'style="width: 100%; height: 640px; border: 1px solid #ccc"></iframe>'
+            'style="width: 100%; height: 640px; border: 1px solid #ccc; box-sizing: border-box">'
+            "</iframe>"
         )
 
 
