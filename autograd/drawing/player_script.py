@@ -41,16 +41,19 @@ def rule(value: Value) -> str:
 def display_names(root: Value, said: Words) -> dict[Value, str]:
     """Every value's name in the panel: its label, else its operation and a short index.
 
-    "dot #3" is the graph's third dot product, counted inputs first; an unlabelled
-    leaf is "leaf #2" in the page's language. The same value has the same name in
-    every view of the graph.
+    "dot #3" is the graph's third unnamed dot product, counted inputs first; an
+    unnamed leaf is "leaf #2" in the page's language. The same value has the same
+    name in every view of the graph.
     """
     counts: dict[str, int] = {}
     names = {}
     for value in topological_order(root):
+        if value.label:
+            names[value] = value.label
+            continue
         kind = views.op_label(value) if value.children else said("leaf")
         counts[kind] = counts.get(kind, 0) + 1
-        names[value] = value.label or f"{kind} #{counts[kind]}"
+        names[value] = f"{kind} #{counts[kind]}"
     return names
 
 
