@@ -228,7 +228,9 @@
     const top = Math.min(...boxes.map((b) => b.top)) - room.top;
     const right = Math.max(...boxes.map((b) => b.right)) - room.left;
     const bottom = Math.max(...boxes.map((b) => b.bottom)) - room.top;
-    const inside = left >= 0 && top >= 0 && right <= room.width && bottom <= room.height;
+    const edge = 2; // pixels: a label's glyphs may overhang its box a little, whatever the font
+    const inside =
+      left >= edge && top >= edge && right <= room.width - edge && bottom <= room.height - edge;
     if (inside) return;
     // The same box in the drawing's own pixels (scale 1).
     const x0 = (left - view.x) / view.scale;
