@@ -70,6 +70,8 @@ def player(
     `scope="name"`. `notes` maps a scope name or a Value to a short text that the
     page shows when that scope or value is the current step or is clicked.
     The grads are computed as on a fresh graph; the Values' .grad are not touched.
+    `lang` ("en", "fr") is the language of every word and number on the page
+    (words/<lang>.txt). The graph fits the window, or follows the value at work.
     """
     views.check_value("the root", root, "player")
     if focus is not None:

@@ -286,17 +286,15 @@
     };
     pane.addEventListener("pointerup", stop);
     pane.addEventListener("pointercancel", stop);
+    // Ctrl + wheel (or a pinch) zooms; the wheel alone is left to the page, so that a
+    // notebook still scrolls past the player.
     pane.addEventListener(
       "wheel",
       (event) => {
+        if (!event.ctrlKey) return;
         event.preventDefault();
-        if (event.ctrlKey) {
-          const room = pane.getBoundingClientRect();
-          const at = [event.clientX - room.left, event.clientY - room.top];
-          zoom(Math.exp(-event.deltaY / 300), at);
-        } else {
-          pan(-event.deltaX, -event.deltaY);
-        }
+        const room = pane.getBoundingClientRect();
+        zoom(Math.exp(-event.deltaY / 300), [event.clientX - room.left, event.clientY - room.top]);
       },
       { passive: false },
     );
