@@ -42,9 +42,9 @@ from types import SimpleNamespace
 from typing import Any
 
 from autograd import GraphvizNotFound, draw, player, render, save_html
+from autograd.drawing.inline import InlineSvg
 from autograd.files import check_folder_writable
 from lessons import progress
-from lessons.drawing_words import in_my_language
 from lessons.guesses import SEE_ANSWER, Asker, Asking, parse_guess
 from lessons.limits import value_problem
 from lessons.pictures import bar_chart, line_chart, smooth, table
@@ -99,13 +99,17 @@ def never_fail_on_unprintable_characters() -> None:
             stream.reconfigure(errors="replace")
 
 
-def display_file(path: Path) -> None:
-    """In a notebook, show an SVG or PNG file under the cell; elsewhere do nothing."""
+def display_file(path: Path, lang: str = "en") -> None:
+    """In a notebook, show an SVG or PNG file under the cell, no wider than the output (a click
+    shows an SVG full size); elsewhere do nothing."""
     if not in_notebook():
         return
-    from IPython.display import SVG, Image, display
+    from IPython.display import Image, display
 
-    display(SVG(filename=str(path)) if path.suffix == ".svg" else Image(filename=str(path)))
+    if path.suffix == ".svg":
+        display(InlineSvg(path.read_text(encoding="utf-8"), lang))
+    else:
+        display(Image(filename=str(path)))
 
 
 # ---------------------------------------------------------------------------- a lesson
@@ -560,7 +564,7 @@ class Context:
         """Say where a picture was saved; show it in a notebook."""
         self.claims["files"].append(path)
         self.say("saved_file", what=what, path=path)
-        display_file(path)
+        display_file(path, self.lang)
         return path
 
     def draw(self, root: Any, name: str, what: str, **options: Any) -> Path | None:
@@ -573,8 +577,7 @@ class Context:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # a cut drawing says so in its own title
-                drawing = draw(root, **options)
-                in_my_language(drawing, self.text)
+                drawing = draw(root, lang=self.lang, **options)
                 render(drawing, path)
         except ImportError:  # the graphviz Python package is missing
             self.say_once("no_graphviz_package")

@@ -10,6 +10,8 @@ import string
 from pathlib import Path
 from typing import Any
 
+from autograd.drawing.language import parse_keyed
+from autograd.drawing.numbers import write_number
 from model.helpers.checks import is_real_number
 
 TEXT_DIR = Path(__file__).parent / "text"
@@ -25,34 +27,10 @@ DEFAULT_LANGUAGE = "en"
 #
 # A line that starts with "#" is a note for translators, never printed.
 
-_KEY_LINE = re.compile(r"^\[([A-Za-z0-9_.-]+)\]\s*$")
-
 
 def parse_text(source: str, origin: str = "text") -> dict[str, str]:
-    """The sections of a text file, key -> text (blank lines around each text removed)."""
-    sections: dict[str, str] = {}
-    key: str | None = None
-    lines: list[str] = []
-
-    def close() -> None:
-        if key is not None:
-            sections[key] = "\n".join(lines).strip("\n")
-
-    for number, line in enumerate(source.splitlines(), start=1):
-        if line.startswith("#"):
-            continue
-        match = _KEY_LINE.match(line)
-        if match:
-            close()
-            key, lines = match.group(1), []
-            if key in sections:
-                raise ValueError(f"{origin}, line {number}: the key [{key}] appears twice")
-        elif key is not None:
-            lines.append(line.rstrip())
-        elif line.strip():
-            raise ValueError(f"{origin}, line {number}: text before the first [key]")
-    close()
-    return sections
+    """The sections of a text file, key -> text: the format of autograd's words files."""
+    return parse_keyed(source, origin)
 
 
 def languages() -> list[str]:
@@ -76,30 +54,7 @@ def read_sections(name: str, lang: str) -> dict[str, str]:
 #
 # One way to write numbers per language, taken from three texts of common.txt:
 # [one_thousand] "1,000" or "1 000", [one_and_a_half] "1.5" or "1,5", [one_percent] "1%" or "1 %".
-
-_NUMBER = re.compile(r"(-?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?([eE][-+]?\d+)?(%?)")
-
-
-def write_number(formatted: str, thousands: str = ",", point: str = ".", percent: str = "%") -> str:
-    """A number Python wrote ("-2832.50", "-0.000", "1.4e-17", "25.4%") written our way.
-
-    The integer part is grouped by thousands, the decimal point is the language's,
-    and a number that rounds to zero loses its minus sign: "-0" teaches nothing.
-    """
-
-    def rewrite(match: re.Match) -> str:
-        sign, whole, decimals, exponent, percent_sign = match.groups()
-        digits = whole.replace(",", "")
-        if set(digits + (decimals or "").lstrip(".")) <= {"0"}:
-            sign = ""  # -0.0 and -0.00e+00 are zero
-        grouped = f"{int(digits):,}".replace(",", thousands)
-        if exponent or digits.startswith("0"):
-            grouped = digits  # 1.4e-17 has one digit; 07 (in lesson07.py) is padded
-        text = grouped + (decimals or "").replace(".", point)
-        return sign + text + (exponent or "") + (percent if percent_sign else "")
-
-    return _NUMBER.sub(rewrite, formatted, count=1)
-
+# write_number (autograd.drawing.numbers) writes them, for the drawings too.
 
 SCIENTIFIC = re.compile(r"-?\d+(?:[.,]\d+)?e[-+]\d+")  # 1.4e-17, 1,73e+176
 

@@ -2,7 +2,7 @@
 
 This is all that training is. model.training.Trainer runs this same loop, plus what
 a long run needs (Ctrl-C, resume, checkpoints, other optimizers, batches, progress),
-and model.train() is the Trainer in one call. With the lesson's recipe (SGD at a
+and model.training.train() is the Trainer in one call. With the lesson's recipe (SGD at a
 constant learning rate) both give the same weights, to the last bit.
 """
 

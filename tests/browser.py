@@ -8,6 +8,7 @@ CI needs the Debian package `chromium`.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -40,6 +41,9 @@ KEYS = {
     " ": ("Space", 32),
     "Home": ("Home", 36),
     "End": ("End", 35),
+    "+": ("NumpadAdd", 107),
+    "-": ("NumpadSubtract", 109),
+    "0": ("Digit0", 48),
 }
 
 
@@ -94,12 +98,21 @@ class Chromium:
             if "method" in reply:
                 self.events.append(reply)
 
-    def open(self, url: str, watch_network: bool = False) -> Tab:
-        """A new tab showing `url`; with watch_network, its requests land in self.events."""
+    def open(
+        self, url: str, watch_network: bool = False, size: tuple[int, int] | None = None
+    ) -> Tab:
+        """A new tab showing `url`; with watch_network, its requests land in self.events.
+
+        `size` (width, height) is the window's inner size in CSS pixels, e.g. (1280, 800).
+        """
         target = self.call("Target.createTarget", url="about:blank")["targetId"]
         session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
         if watch_network:
             self.call("Network.enable", session)
+        if size is not None:
+            width, height = size
+            self.call("Emulation.setDeviceMetricsOverride", session, width=width,
+                      height=height, deviceScaleFactor=1, mobile=False)  # fmt: skip
         self.call("Page.navigate", session, url=url)
         return Tab(self, session)
 
@@ -151,6 +164,12 @@ class Tab:
             if time.monotonic() > give_up:
                 raise TimeoutError(f"the page never had {condition}")
             time.sleep(0.05)
+
+    def screenshot(self, path: Path) -> Path:
+        """Save what the tab shows as a PNG, to look at the page as a learner sees it."""
+        data = self.browser.call("Page.captureScreenshot", self.session, format="png")["data"]
+        path.write_bytes(base64.b64decode(data))
+        return path
 
     def press(self, key: str) -> None:
         """Press and release a key, as the keyboard would: "ArrowRight", " ", "Home"..."""

@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 from string import Template
 
+from autograd.drawing.inline import inline_svg
 from autograd.drawing.pages import html_page, write_html_page
 
 DOT_FORMATS = ("svg", "png", "pdf")  # the formats the dot program makes for us
@@ -50,12 +51,14 @@ class GraphvizNotFound(RuntimeError):
         self.html_path = html_path
 
 
-def notebook_view(source: str, timeout: float = TIMEOUT) -> dict[str, str]:
-    """What Jupyter shows: dot's SVG, else the HTML page in a frame, else a hint. Never raises."""
+def notebook_view(source: str, timeout: float = TIMEOUT, lang: str = "en") -> dict[str, str]:
+    """What Jupyter shows: dot's SVG fitted to the output (inline.py), else the HTML page in a
+    frame, else a hint. Never raises."""
     try:
         dot = shutil.which("dot")
         if dot is not None:
-            return {"image/svg+xml": run_dot(dot, source, "svg", timeout).decode("utf-8")}
+            svg = run_dot(dot, source, "svg", timeout).decode("utf-8")
+            return {"text/html": inline_svg(svg, lang), "image/svg+xml": svg}
         hint = "Graphviz's `dot` program was not found: viz.js draws this in the browser.\n"
         hint += INSTALL_HINT
     except Exception as error:  # a display hook must not raise

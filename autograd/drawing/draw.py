@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from autograd.drawing import views
 from autograd.drawing.dot_program import notebook_view
+from autograd.drawing.language import Words, words
 from autograd.drawing.pages import write_html_page
 from autograd.value import Value
 
@@ -35,7 +36,8 @@ def draw(
     group_by: str | None = None,
     focus: Value | None = None,
     scope: str | None = None,
-    see_more: str = views.SEE_MORE,
+    see_more: str | None = None,
+    lang: str = "en",
 ) -> graphviz.Digraph:
     """A picture of the graph that computed `root`, data flowing left to right.
 
@@ -62,6 +64,7 @@ def draw(
 
     A cut drawing says so in a warning and in its title, ending with `see_more`:
     how to see the rest (by default, with the arguments above).
+    `lang` ("en", "fr") is the language of the captions and numbers: 0.5 or 0,5.
 
     The result is a graphviz.Digraph: Jupyter shows it (in the browser, through
     viz.js, when the Graphviz program is missing) and render() saves it.
@@ -70,17 +73,22 @@ def draw(
     if focus is not None:
         views.check_value("focus", focus)
     views.check_options(group_by, focus, scope, max_nodes)
+    said = words(lang)
     if group_by == "scope":
-        return scope_boxes(root)
-    if scope is not None:
-        view = views.in_scope(root, scope)
-    elif focus is not None:
-        view = views.focused(root, focus, max_nodes, see_more)
+        graph = scope_boxes(root, said)
     else:
-        view = views.near_root(root, max_nodes, see_more)
-    if view.notice:
-        warnings.warn(view.notice, stacklevel=2)
-    return value_graph(root, view, focus)
+        if scope is not None:
+            view = views.in_scope(root, scope)
+        elif focus is not None:
+            view = views.focused(root, focus, max_nodes)
+        else:
+            view = views.near_root(root, max_nodes)
+        notice = views.notice(view, said, see_more)
+        if notice:
+            warnings.warn(notice, stacklevel=2)
+        graph = value_graph(root, view, focus, said=said, notice=notice)
+    graph.lang = lang  # for the notebook's display
+    return graph
 
 
 def value_graph(
@@ -88,14 +96,18 @@ def value_graph(
     view: views.View,
     focus: Value | None = None,
     grad_text: Callable[[Value], str] | None = None,
+    said: Words | None = None,
+    notice: str = "",
 ) -> graphviz.Digraph:
     """One record per value in the view, named n0, n1, ... inputs first; stubs s0, s1, ...
 
     `grad_text(value)` writes the grad field (default: the value's .grad); the
     backprop player writes there the widest number it will show, to size the box.
+    `said` gives the words and numbers (English by default), `notice` the title.
     """
-    grad_text = grad_text or (lambda node: short(node.grad))
-    graph = _new_graph(view.notice)
+    said = said or words()
+    grad_text = grad_text or (lambda node: said.short(node.grad))
+    graph = _new_graph(notice)
     names = {id(node): f"n{i}" for i, node in enumerate(view.nodes)}
     for node in view.nodes:
         graph.node(
@@ -103,8 +115,8 @@ def value_graph(
             _record(
                 views.op_label(node),
                 views.label(node),
-                f"data {short(node.data)}",
-                f"grad {grad_text(node)}",
+                f"{said('data')} {said.short(node.data)}",
+                f"{said('grad')} {grad_text(node)}",
             ),
             fillcolor=COLOURS[_role(node, root)],
             penwidth="3" if node is focus else None,
@@ -114,29 +126,41 @@ def value_graph(
             if id(child) in names:
                 graph.edge(names[id(child)], names[id(node)])
     for i, stub in enumerate(view.stubs):
-        graph.node(f"s{i}", _stub_label(stub), style="dashed", fontcolor="gray35")
+        graph.node(f"s{i}", _stub_label(stub, said), style="dashed", fontcolor="gray35")
         graph.edge(f"s{i}", names[id(stub.consumer)], style="dashed")
     return graph
 
 
-def scope_boxes(root: Value) -> graphviz.Digraph:
-    """One box per scope, b0, b1, ... in the order scopes first appear, inputs first."""
+def scope_boxes(root: Value, said: Words | None = None, rankdir: str = "LR") -> graphviz.Digraph:
+    """One box per scope, b0, b1, ... in the order scopes first appear, inputs first.
+
+    `rankdir="TB"` stacks the scopes from top to bottom (the backprop player's
+    choice: a tall drawing fits a window at a readable size, a wide one does not).
+    """
+    said = said or words()
     counts, crossing = views.count_by_scope(root)
-    graph = _new_graph()
+    graph = _new_graph(rankdir=rankdir)
     names = {scope: f"b{i}" for i, scope in enumerate(counts)}
     for scope, kinds in counts.items():
         listed = [k for k in views.KINDS if k in kinds] + sorted(set(kinds) - set(views.KINDS))
-        by_kind = ", ".join(f"{'leaves' if k == 'leaf' else k} {kinds[k]}" for k in listed)
-        total = sum(kinds.values())
+        by_kind = ", ".join(
+            f"{said('leaves') if k == 'leaf' else k} {said.write(str(kinds[k]))}" for k in listed
+        )
         is_root = scope == views.scope_name(root)
         graph.node(
             names[scope],
-            _record(scope, f"{total} value{'s' * (total != 1)}", by_kind, horizontal=False),
+            _record(scope_title(scope, said), said.counted("values", sum(kinds.values())),
+                    by_kind, horizontal=rankdir != "LR"),
             fillcolor=COLOURS["loss" if is_root else "operation"],
-        )
+        )  # fmt: skip
     for (source, target), n in crossing.items():
-        graph.edge(names[source], names[target], label=f"{n} value{'s' * (n != 1)}")
+        graph.edge(names[source], names[target], label=said.counted("values", n))
     return graph
+
+
+def scope_title(scope: str, said: Words) -> str:
+    """A scope's name as a drawing writes it: "(no scope)" in the drawing's language."""
+    return said("no_scope") if scope == views.NO_SCOPE else scope
 
 
 def _role(value: Value, root: Value) -> str:
@@ -147,31 +171,30 @@ def _role(value: Value, root: Value) -> str:
     return "parameter" if value.label else "input"
 
 
-def _stub_label(stub: views.Stub) -> str:
+def _stub_label(stub: views.Stub, said: Words) -> str:
     k = len(stub.hidden)
-    why = f"from {stub.source}" if stub.source else "hidden"
+    if stub.source:
+        caption = said.counted("stub_from", k, scope=scope_title(stub.source, said))
+    else:
+        caption = said.counted("stub_hidden", k)
     first = stub.hidden[0]
     # One hidden input is worth naming; many are only counted.
-    name = (views.label(first) or f"data {short(first.data)}") if k == 1 else ""
-    return _record(f"{k} input{'s' * (k != 1)} {why}", name)
-
-
-def short(x: float) -> str:
-    """4 significant digits, written the way Python writes floats: 1.0, 0.5, 1e-08."""
-    return repr(float(f"{x:.4g}"))
+    name = (views.label(first) or f"{said('data')} {said.short(first.data)}") if k == 1 else ""
+    return _record(caption, name)
 
 
 _RECORD_ESCAPES = str.maketrans({c: "\\" + c for c in '\\{}|<>"'})
 
 
 def _record(*fields: str, horizontal: bool = True) -> str:
-    """A record label, "{ a | b | c }": fields side by side (with rankdir=LR, braces do that)."""
+    """A record label, "{ a | b | c }": fields side by side with rankdir=LR (braces do that),
+    stacked with rankdir=TB."""
     body = " | ".join(f.translate(_RECORD_ESCAPES) for f in fields if f)
     return f"{{ {body} }}" if horizontal else body
 
 
-def _new_graph(notice: str = "") -> graphviz.Digraph:
-    graph_attr = {"rankdir": "LR", "fontname": "Helvetica"}
+def _new_graph(notice: str = "", rankdir: str = "LR") -> graphviz.Digraph:
+    graph_attr = {"rankdir": rankdir, "fontname": "Helvetica"}
     if notice:
         graph_attr |= {"label": notice, "labelloc": "t"}
     return _drawing_class()(
@@ -190,8 +213,10 @@ def _drawing_class() -> type[graphviz.Digraph]:
     class Drawing(graphviz.Digraph):
         """A Digraph that shows itself in Jupyter, with or without the `dot` program."""
 
+        lang = "en"  # the language draw() was asked for: the hint under the drawing's cursor
+
         def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict:
-            return notebook_view(self.source)
+            return notebook_view(self.source, lang=self.lang)
 
         def save_html(self, path: str | Path) -> Path:
             """Save a page that draws this graph in any browser, offline: draw(x).save_html(p)."""

@@ -16,13 +16,17 @@ from pathlib import Path
 from string import Template
 
 from autograd.drawing import views
-from autograd.drawing.draw import scope_boxes, short, value_graph
+from autograd.drawing.draw import scope_boxes, value_graph
+from autograd.drawing.language import Words, words
 from autograd.drawing.pages import script_json, viz_js
 from autograd.drawing.player_script import Notes, enclosing_scopes, scope_script, value_script
 from autograd.drawing.player_trace import backward_steps
-from autograd.drawing.player_words import WORDS
 from autograd.graph import topological_order
 from autograd.value import Value
+
+# Inches between the columns of values (Graphviz's default is 0.5): a page shows the
+# whole graph at a readable size in more windows (lesson 7's neuron in 800 x 600).
+RANKSEP = "0.3"
 
 
 class Player:
@@ -44,7 +48,8 @@ class Player:
         """The page in an iframe, so its script and styles stay apart from the notebook's."""
         return (
             f'<iframe srcdoc="{html.escape(self.page, quote=True)}" '
-            'style="width: 100%; height: 640px; border: 1px solid #ccc"></iframe>'
+            'style="width: 100%; height: 640px; border: 1px solid #ccc; box-sizing: border-box">'
+            "</iframe>"
         )
 
 
@@ -65,21 +70,25 @@ def player(
     `scope="name"`. `notes` maps a scope name or a Value to a short text that the
     page shows when that scope or value is the current step or is clicked.
     The grads are computed as on a fresh graph; the Values' .grad are not touched.
+    `lang` ("en", "fr") is the language of every word and number on the page
+    (words/<lang>.txt). The graph fits the window, or follows the value at work.
     """
     views.check_value("the root", root, "player")
     if focus is not None:
         views.check_value("focus", focus, "player")
-    if lang not in WORDS:
-        raise ValueError(f"lang must be one of {tuple(WORDS)}, got {lang!r}")
+    said = words(lang)  # refuses a language it has no words for
     views.check_options(group_by, focus, scope, max_nodes)
     steps = backward_steps(root)
     if group_by == "scope":
-        return Player(_page(scope_boxes(root).source, scope_script(root, steps, notes), lang))
-    view = _view(root, max_nodes, focus, scope)
-    script = value_script(root, view, steps, notes)
-    widest = dict(zip(view.nodes, _widest_grads(script)))
-    graph = value_graph(root, view, focus, grad_text=lambda node: widest[node])
-    return Player(_page(graph.source, script, lang))
+        script = scope_script(root, steps, notes, said)
+        graph = scope_boxes(root, said, rankdir="TB")
+    else:
+        view = _view(root, max_nodes, focus, scope)
+        script = value_script(root, view, steps, notes, said)
+        widest = dict(zip(view.nodes, _widest_grads(script, said)))
+        graph = value_graph(root, view, focus, grad_text=lambda node: widest[node], said=said)
+    graph.graph_attr["ranksep"] = RANKSEP
+    return Player(_page(graph.source, script, said))
 
 
 def _view(root: Value, max_nodes: int | None, focus: Value | None, scope: str | None) -> views.View:
@@ -113,30 +122,29 @@ def _too_big(root: Value, count: int, max_nodes: int) -> str:
     )
 
 
-def _widest_grads(script: dict) -> list[str]:
+def _widest_grads(script: dict, said: Words) -> list[str]:
     """For each drawn value, the longest grad text it will show, to size its box once."""
-    texts = [[short(0.0)] for _ in script["nodes"]]
+    texts = [[said.short(0.0)] for _ in script["nodes"]]
     for step in script["steps"]:
         for i, _, new in step["updates"]:
-            texts[i].append(short(new))
+            texts[i].append(said.short(new))
     return [max(options, key=len) for options in texts]
 
 
 _WEB = resources.files("autograd.drawing").joinpath("web")
 
 
-def _page(dot_source: str, script: dict, lang: str) -> str:
+def _page(dot_source: str, script: dict, said: Words) -> str:
     """The self-contained page: the DOT text, the script and the words as JSON, then the code."""
     template = Template(_WEB.joinpath("player.html").read_text("utf-8"))
-    words = WORDS[lang]
     return template.substitute(
-        lang=lang,
-        title=html.escape(words["title"]),
-        drawing=html.escape(words["drawing"]),
+        lang=said.lang,
+        title=html.escape(said("title")),
+        drawing=html.escape(said("drawing")),
         css=_WEB.joinpath("player.css").read_text("utf-8"),
         dot_json=script_json(dot_source),
         script_json=script_json(script),
-        words_json=script_json(words),
+        words_json=script_json(said.sections),
         viz_js=viz_js(),
         player_js=_WEB.joinpath("player.js").read_text("utf-8"),
     )

@@ -16,8 +16,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from autograd.drawing import views
-from autograd.drawing.draw import short
+from autograd.drawing.draw import scope_title
+from autograd.drawing.language import Words
 from autograd.drawing.player_trace import BackwardStep, final_grads
+from autograd.graph import topological_order
 from autograd.value import Value
 
 Notes = Mapping[Any, str]  # a scope name (str) or a Value -> a short text
@@ -36,17 +38,27 @@ def rule(value: Value) -> str:
     return RULES.get(value.op, "other")
 
 
-def display_name(value: Value) -> str:
-    """The value's label, or its operation and data in brackets: "[* 6.0]", "[2.0]"."""
-    if value.label:
-        return value.label
-    if value.children:
-        return f"[{views.op_label(value)} {short(value.data)}]"
-    return f"[{short(value.data)}]"
+def display_names(root: Value, said: Words) -> dict[Value, str]:
+    """Every value's name in the panel: its label, else its operation and a short index.
+
+    "dot #3" is the graph's third unnamed dot product, counted inputs first; an
+    unnamed leaf is "leaf #2" in the page's language. The same value has the same
+    name in every view of the graph.
+    """
+    counts: dict[str, int] = {}
+    names = {}
+    for value in topological_order(root):
+        if value.label:
+            names[value] = value.label
+            continue
+        kind = views.op_label(value) if value.children else said("leaf")
+        counts[kind] = counts.get(kind, 0) + 1
+        names[value] = f"{kind} #{counts[kind]}"
+    return names
 
 
 def value_script(
-    root: Value, view: views.View, steps: list[BackwardStep], notes: Notes | None
+    root: Value, view: views.View, steps: list[BackwardStep], notes: Notes | None, said: Words
 ) -> dict:
     """The steps of a drawing of values: what appears, then every grad that changes.
 
@@ -55,17 +67,18 @@ def value_script(
     just before the next shown step, so the grads stay exactly backward()'s.
     """
     index = {node: i for i, node in enumerate(view.nodes)}  # a Value hashes by identity
+    names = display_names(root, said)
     value_notes, scope_notes = split_notes(notes, graph_values(steps, root))
     nodes = [
         {
-            "name": display_name(node),
+            "name": names[node],
             "op": node.op,
             "opLabel": views.op_label(node),
             "rule": rule(node),
             "data": node.data,
             "scope": node.scope,
             "inputs": [index.get(child) for child in node.children],
-            "inputNames": [display_name(child) for child in node.children],
+            "inputNames": [names[child] for child in node.children],
             "locals": list(node.local_grads),
             "notes": notes_of(node, value_notes, scope_notes),
         }
@@ -83,7 +96,7 @@ def value_script(
                 "node": index[step.node],
                 "seed": step.seed,
                 "grad": step.grad,
-                "lines": [_line(c, index) for c in step.contributions],
+                "lines": [_line(c, index, names) for c in step.contributions],
                 "outside": outside,
                 "updates": outside + updates,
             }
@@ -97,8 +110,8 @@ def value_script(
             "steps": page_steps}  # fmt: skip
 
 
-def _line(c: Any, index: dict[Value, int]) -> dict:
-    return {"input": index.get(c.input), "name": display_name(c.input), "local": c.local,
+def _line(c: Any, index: dict[Value, int], names: dict[Value, str]) -> dict:
+    return {"input": index.get(c.input), "name": names[c.input], "local": c.local,
             "old": c.old, "add": c.contribution, "new": c.new}  # fmt: skip
 
 
@@ -122,14 +135,15 @@ def _mark_done(page_steps: list[dict], nodes: list[Value]) -> None:
         page_steps[done_at.get(i, last)]["done"].append(i)
 
 
-def scope_script(root: Value, steps: list[BackwardStep], notes: Notes | None) -> dict:
+def scope_script(root: Value, steps: list[BackwardStep], notes: Notes | None, said: Words) -> dict:
     """One step per scope, when backward() has finished it: all its values passed their grad.
 
     Scopes interleave in the backward order (a residual hands grads to two
     scopes at once), so a scope's step is where its last value is passed back;
-    after it, every grad in the scope is final. Boxes are in draw()'s order.
+    after it, every grad in the scope is final. Boxes are in draw()'s order; a
+    box's inputs are the boxes whose values it uses, where its grads go back to.
     """
-    counts, _ = views.count_by_scope(root)
+    counts, crossing = views.count_by_scope(root)
     box = {name: i for i, name in enumerate(counts)}
     value_notes, scope_notes = split_notes(notes, graph_values(steps, root))
     del value_notes  # a box shows its scope's notes only
@@ -148,8 +162,9 @@ def scope_script(root: Value, steps: list[BackwardStep], notes: Notes | None) ->
         page_steps[-1]["done"] += [box[name] for name in counts if name not in last]
     boxes = [
         {
-            "scope": name,
+            "scope": scope_title(name, said),
             "values": sum(kinds.values()),
+            "inputs": [box[source] for source, target in crossing if target == name],
             "passed": passed[name],
             "largestGrad": largest[name],
             "notes": scope_notes_of(name, scope_notes),

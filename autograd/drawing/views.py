@@ -13,6 +13,7 @@ from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from autograd.drawing.language import Words
 from autograd.graph import topological_order
 from autograd.value import Value
 
@@ -34,21 +35,14 @@ class Stub:
     source: str
 
 
-# How a cut drawing's notice ends: the draw() arguments that show the rest. A program
-# that offers other ways (minillm graph's options) passes its own words as see_more=.
-SEE_MORE = (
-    "To see more: max_nodes=None (all), group_by='scope' (one box per scope), "
-    "focus=<a value> or scope='<name>' (one part in full)."
-)
-
-
 @dataclass
 class View:
     """What a drawing shows: some values in full, and stubs for the inputs left out."""
 
     nodes: list[Value]  # inputs first, as topological_order gives them
     stubs: list[Stub] = field(default_factory=list)
-    notice: str = ""  # one line, set when values were cut for size
+    cut: str = ""  # "near" (the values nearest the root) or "focus" when values were cut for size
+    total: int = 0  # with cut="near", how many values the whole graph has
 
 
 def check_value(what: str, x: object, caller: str = "draw") -> Value:
@@ -105,23 +99,19 @@ def inside(scope: str) -> Callable[[Value], bool]:
     return lambda v: not scope or v.scope == scope or v.scope.startswith(prefix)
 
 
-def near_root(root: Value, max_nodes: int | None, see_more: str = SEE_MORE) -> View:
-    """Everything when it fits in `max_nodes`, else the `max_nodes` values nearest `root`.
-
-    `see_more` ends the notice of a cut drawing: how to see the rest.
-    """
+def near_root(root: Value, max_nodes: int | None) -> View:
+    """Everything when it fits in `max_nodes`, else the `max_nodes` values nearest `root`."""
     order = topological_order(root)
     if max_nodes is None or len(order) <= max_nodes:
         warn_if_big(len(order))
         return View(order)
     shown = nearest(root, max_nodes, lambda v: True)
     view = _cut(order, shown, lambda v: "")
-    what = f"Showing the {max_nodes:,} values nearest the output, of {len(order):,}"
-    view.notice = f"{what}. {see_more}"
+    view.cut, view.total = "near", len(order)
     return view
 
 
-def focused(root: Value, focus: Value, max_nodes: int | None, see_more: str = SEE_MORE) -> View:
+def focused(root: Value, focus: Value, max_nodes: int | None) -> View:
     """What `focus` was computed from, inside its own scope, up to `max_nodes` values.
 
     The walk goes back from `focus` breadth-first and stops at two borders: a value
@@ -138,7 +128,7 @@ def focused(root: Value, focus: Value, max_nodes: int | None, see_more: str = SE
     shown = nearest(focus, max_nodes, is_inside)
     view = _cut(topological_order(focus), shown, lambda v: "" if is_inside(v) else scope_name(v))
     if any(stub.source == "" for stub in view.stubs):
-        view.notice = f"Showing the {len(shown):,} values nearest the focused value. {see_more}"
+        view.cut = "focus"
     warn_if_big(len(shown))
     return view
 
@@ -186,6 +176,19 @@ def _cut(order: list[Value], shown: set[int], source: Callable[[Value], str]) ->
                 groups.setdefault(source(child), {})[id(child)] = child
         stubs += [Stub(node, list(hidden.values()), src) for src, hidden in groups.items()]
     return View(nodes, stubs)
+
+
+def notice(view: View, said: Words, see_more: str | None = None) -> str:
+    """The line a cut drawing shows in its title and warns with; "" when nothing was cut.
+
+    `see_more` ends it: how to see the rest (by default, draw()'s arguments, in
+    the drawing's language); a program with other ways (minillm graph) passes its own.
+    """
+    if not view.cut:
+        return ""
+    shown, total = said.write(str(len(view.nodes))), said.write(str(view.total))
+    what = said("notice_near" if view.cut == "near" else "notice_focus", shown=shown, total=total)
+    return f"{what} {said('see_more') if see_more is None else see_more}"
 
 
 def warn_if_big(count: int) -> None:

@@ -5,7 +5,8 @@ The page is autograd's backprop player (autograd.player), on the same views as
 which of the lesson's 7 handwritten backward steps that scope is, with the largest
 difference between the handwritten gradients and autograd's there
 (model.compare.compare_steps): the 7 steps, found again in autograd's backward.
-autograd knows nothing of the model; the model hands the player these notes.
+autograd knows nothing of the model; the model hands the player these notes, in
+the words of model/words/<lang>.txt.
 """
 
 from __future__ import annotations
@@ -18,16 +19,13 @@ from pathlib import Path
 
 from autograd import Player, player
 from autograd.drawing.draw import DRAW_MAX_NODES
+from autograd.drawing.language import words
 from model.cli.graph_cmd import DEFAULT_WORD, VIEWS, build_position_graph, position_example
 from model.compare import StepComparison, compare_steps
 from model.params import Params, init_params
 from model.training.checkpoint import load_checkpoint
 
-NOTE = {
-    "en": "handwritten step {number}, {name}: largest difference {difference:.1e}",
-    "fr": "étape {number} du calcul à la main, {name} : plus grand écart {difference:.1e}",
-}
-LANGS = tuple(NOTE)
+WORDS = Path(__file__).parents[1] / "words"  # model/words/: the model's, beside autograd's
 DEFAULT_OUT = "minillm-player.html"
 NEAR = DRAW_MAX_NODES  # the near view's size, as draw() makes it
 
@@ -35,13 +33,16 @@ NEAR = DRAW_MAX_NODES  # the near view's size, as draw() makes it
 def step_notes(steps: Sequence[StepComparison], lang: str = "en") -> dict[str, str]:
     """One note per scope of the graph: the handwritten step it is, and the largest difference.
 
-    The attention step is four scopes; each of them gets the step's note.
+    The attention step is four scopes; each of them gets the step's note. The
+    words are in model/words/<lang>.txt, the numbers written the language's way.
     """
-    if lang not in NOTE:
-        raise ValueError(f"lang must be one of {LANGS}, got {lang!r}")
+    said = words(lang, extra=(WORDS,))  # refuses a language it has no words for
     return {
-        scope: NOTE[lang].format(
-            number=step.number, name=step.name, difference=step.largest_difference
+        scope: said(
+            "handwritten_step",
+            number=step.number,
+            name=said(f"step_{step.number}"),
+            difference=said.write(f"{step.largest_difference:.1e}"),
         )
         for step in steps
         for scope in step.scopes

@@ -1,5 +1,6 @@
 """render(), save_html() and the notebook display: with dot, without it, and when it fails."""
 
+import base64
 import json
 import shutil
 import xml.etree.ElementTree as ET
@@ -89,8 +90,10 @@ def test_special_characters_survive_dot(tmp_path):
 
 def test_the_notebook_shows_dots_svg():
     bundle = draw(neuron())._repr_mimebundle_()
-    assert list(bundle) == ["image/svg+xml"]
+    assert list(bundle) == ["text/html", "image/svg+xml"]  # HTML first: fitted to the output
     assert ET.fromstring(bundle["image/svg+xml"]).tag == f"{SVG}svg"
+    svg = base64.b64encode(bundle["image/svg+xml"].encode("utf-8")).decode("ascii")
+    assert f'src="data:image/svg+xml;base64,{svg}"' in bundle["text/html"]
 
 
 # ---------------------------------------------------------------- without it

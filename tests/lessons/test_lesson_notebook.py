@@ -13,7 +13,7 @@ LESSON07 = Path(common.__file__).parent / "lesson07.py"
 def test_running_the_cells_runs_the_steps(monkeypatch, tmp_path, capsys):
     shown = []
     monkeypatch.setattr(common, "in_notebook", lambda: True)
-    monkeypatch.setattr(common, "display_file", shown.append)
+    monkeypatch.setattr(common, "display_file", lambda path, lang: shown.append(path))
     monkeypatch.chdir(tmp_path)  # the pictures go to ./lesson_output, as for a learner
     namespace = runpy.run_path(str(LESSON07), run_name="__main__")  # every cell, in order
     out = capsys.readouterr().out

@@ -95,8 +95,10 @@ def test_the_scopes_view_has_the_ten_scopes_and_counts_that_add_up(position):
     source = draw_position(position, "scopes").source
     boxes = {}
     for _, (scope, total, kinds), _ in dot_nodes(source):
-        by_kind = {k: int(n) for k, n in (item.rsplit(" ", 1) for item in kinds.split(", "))}
-        boxes[scope] = (int(total.removesuffix(" values")), by_kind)
+        # counts are grouped by thousands: "2,528"
+        pairs = (item.rsplit(" ", 1) for item in kinds.split(", "))
+        by_kind = {k: int(n.replace(",", "")) for k, n in pairs}
+        boxes[scope] = (int(total.removesuffix(" values").replace(",", "")), by_kind)
         assert sum(by_kind.values()) == boxes[scope][0], scope
 
     # The ten scopes of forward(), and the weights, made before it outside every scope.
