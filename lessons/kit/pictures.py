@@ -1,0 +1,51 @@
+"""draw() and play(): a graph, and backward() replayed step by step, shown where the learner is.
+
+In Jupyter both show under the cell; everywhere they are also saved in the output
+folder (lesson07_<name>.html), which a terminal run prints the path of.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from autograd import Value
+from lessons.drawing_words import in_my_language
+from lessons.kit.session import Session, current, in_notebook
+
+
+def draw(root: Value, name: str, what: str) -> Path:
+    """The graph that computed `root`, labelled in the lesson's language; saved as a page."""
+    from autograd import draw as draw_graph
+
+    session = current("draw")
+    drawing = draw_graph(root)
+    in_my_language(drawing, session.text)
+    path = drawing.save_html(_path(session, name))
+    _show(session, drawing, "saved_file", what, path)
+    return path
+
+
+def play(root: Value, name: str, what: str) -> Path:
+    """A page that replays root.backward() one step at a time, in the lesson's language."""
+    from autograd import player
+
+    session = current("play")
+    page = player(root, lang=session.lang)
+    path = page.save(_path(session, name))
+    _show(session, page, "saved_player", what, path)
+    return path
+
+
+def _path(session: Session, name: str) -> Path:
+    session.out.mkdir(parents=True, exist_ok=True)
+    return session.out / f"{session.name}_{name}.html"
+
+
+def _show(session: Session, picture: object, key: str, what: str, path: Path) -> None:
+    """Under the cell in Jupyter; in a terminal, where the file is."""
+    if in_notebook():
+        from IPython.display import display
+
+        display(picture)
+    else:
+        print(session.text(key, what=what, path=path))
