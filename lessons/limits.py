@@ -44,11 +44,6 @@ LIMITS: dict[int, dict[str, Limit]] = {
         "temperature": TEMPERATURE,
         "prefix": PREFIX,
     },
-    7: {
-        "bias": Limit(-100, 100, "bias"),
-        "guess_sum": GUESS,
-        "target": Limit(1, 1, "one_letter"),
-    },
     8: {
         "guess_square_grad": GUESS,
         "backward_calls": Limit(1, 1000, "calls"),

@@ -164,7 +164,8 @@ for code, v in examples.items():
 # %% [markdown]
 # With these five we build the whole mini-LLM: `a - b` is `a + (-1) * b`, and the
 # softmax needs nothing but `exp`, `+`, `log` and `*`.
-#
+
+# %% [markdown]
 # ## Step 2: a neuron, by hand and by backward()
 #
 # One neuron, the kind the mini-LLM's MLP has 32 of: `y = relu(w1 * x1 + w2 * x2 + b)`.
@@ -290,7 +291,8 @@ check(
 # %% [markdown]
 # A ReLU that is off lets no gradient through: this example cannot teach its weights
 # anything.
-#
+
+# %% [markdown]
 # ## Step 3: softmax and cross-entropy, over three letters
 #
 # The end of the mini-LLM: one score (logit) per letter, a softmax that turns them into

@@ -164,7 +164,8 @@ for code, v in exemples.items():
 # %% [markdown]
 # Avec ces cinq-là, on construit tout le mini-LLM : `a - b`, c'est `a + (-1) * b`, et
 # le softmax n'a besoin que de `exp`, `+`, `log` et `*`.
-#
+
+# %% [markdown]
 # ## Étape 2 : un neurone, à la main et avec backward()
 #
 # Un neurone, comme les 32 du MLP du mini-LLM : `y = relu(w1 * x1 + w2 * x2 + b)`.
@@ -287,7 +288,8 @@ check(
 # %% [markdown]
 # Une ReLU éteinte ne laisse passer aucun gradient : cet exemple ne peut rien apprendre
 # à ses poids.
-#
+
+# %% [markdown]
 # ## Étape 3 : softmax et cross-entropy, sur trois lettres
 #
 # La fin du mini-LLM : un score (logit) par lettre, un softmax qui les change en
