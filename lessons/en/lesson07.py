@@ -279,14 +279,15 @@ bias = 0.1  # <-- a bias that switches the neuron off
 bias = guess("bias", bias)
 y_exercise, _ = neuron(bias)
 on_part = w1 * x1 + w2 * x2  # s = on_part + b
-check(
-    1,
-    y_exercise.data == 0,
+well_done = (
     f"With b = {number(bias)}, y = 0: the neuron is off (any bias of {number(-on_part)} "
-    "or less does it), and all its gradients are 0.",
-    f"With b = {number(bias)}, s is still positive: the neuron is on. "
-    "s is w1 * x1 + w2 * x2 + b: how low must b go?",
+    "or less does it), and all its gradients are 0."
 )
+hint = (
+    f"With b = {number(bias)}, s is still positive: the neuron is on. "
+    "s is w1 * x1 + w2 * x2 + b: how low must b go?"
+)
+check(1, y_exercise.data == 0, well_done, hint)
 
 # %% [markdown]
 # A ReLU that is off lets no gradient through: this example cannot teach its weights
@@ -340,13 +341,12 @@ for letter, v in z.items():
     shortcut = probs[letter] - (1.0 if letter == "a" else 0.0)
     print(f"dloss/dz_{letter}: backward() {number(v.grad):>8}   p - y {number(shortcut):>8}")
 grad_sum = sum(v.grad for v in z.values())
-check(
-    2,
-    abs(guess_sum - grad_sum) < 1e-6,
+well_done = (
     f"Exactly: the sum is 0 (computed: {number(grad_sum, '.2g')}, a rounding error). "
-    "Adding 1 to every score changes no probability.",
-    f"Not {number(guess_sum)}. What happens to the probabilities if you add 1 to every score?",
+    "Adding 1 to every score changes no probability."
 )
+hint = f"Not {number(guess_sum)}. What happens to the probabilities if you add 1 to every score?"
+check(2, abs(guess_sum - grad_sum) < 1e-6, well_done, hint)
 
 # %% [markdown]
 # The shortcut `p - y` is the chain rule, simplified. And the project's Value finds the
@@ -371,14 +371,13 @@ target = "a"  # <-- "a", "b" or "c"
 target = guess("target", target)
 losses = {letter: loss_of(letter)[0].data for letter in scores}
 worst = max(losses, key=losses.get)
-check(
-    3,
-    target == worst,
+well_done = (
     f'Yes: "{worst}", the least likely letter, gives the biggest loss '
     f"({number(losses[worst], '.3f')}) and the biggest push on its score "
-    f"(gradient {number(probs[worst] - 1, '.3f')}): the model is most wrong there.",
-    f'Not "{target}". Which letter does the model find the least likely?',
+    f"(gradient {number(probs[worst] - 1, '.3f')}): the model is most wrong there."
 )
+hint = f'Not "{target}". Which letter does the model find the least likely?'
+check(3, target == worst, well_done, hint)
 
 # %% [markdown]
 # ## For real...

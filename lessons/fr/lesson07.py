@@ -276,14 +276,15 @@ bias = 0.1  # <-- un biais qui éteint le neurone
 bias = guess("bias", bias)
 y_exercice, _ = neurone(bias)
 partie_allumee = w1 * x1 + w2 * x2  # s = partie_allumee + b
-check(
-    1,
-    y_exercice.data == 0,
+bravo = (
     f"Avec b = {number(bias)}, y = 0 : le neurone est éteint (tout biais inférieur ou égal "
-    f"à {number(-partie_allumee)} l'éteint), et tous ses gradients sont nuls.",
-    f"Avec b = {number(bias)}, s est encore positif : le neurone reste allumé. "
-    "s vaut w1 * x1 + w2 * x2 + b : jusqu'où faut-il descendre b ?",
+    f"à {number(-partie_allumee)} l'éteint), et tous ses gradients sont nuls."
 )
+indice = (
+    f"Avec b = {number(bias)}, s est encore positif : le neurone reste allumé. "
+    "s vaut w1 * x1 + w2 * x2 + b : jusqu'où faut-il descendre b ?"
+)
+check(1, y_exercice.data == 0, bravo, indice)
 
 # %% [markdown]
 # Une ReLU éteinte ne laisse passer aucun gradient : cet exemple ne peut rien apprendre
@@ -337,14 +338,15 @@ for lettre, v in z.items():
     raccourci = probas[lettre] - (1.0 if lettre == "a" else 0.0)
     print(f"dloss/dz_{lettre} : backward() {number(v.grad):>8}   p - y {number(raccourci):>8}")
 somme = sum(v.grad for v in z.values())
-check(
-    2,
-    abs(guess_sum - somme) < 1e-6,
+bravo = (
     f"Exactement : la somme est nulle (le calcul donne {number(somme, '.2g')}, une erreur "
-    "d'arrondi). Ajouter 1 à tous les scores ne change aucune probabilité.",
-    f"Ce n'est pas {number(guess_sum)}. Avec 1 de plus sur chaque score, que deviennent "
-    "les probabilités ?",
+    "d'arrondi). Ajouter 1 à tous les scores ne change aucune probabilité."
 )
+indice = (
+    f"Ce n'est pas {number(guess_sum)}. Avec 1 de plus sur chaque score, que deviennent "
+    "les probabilités ?"
+)
+check(2, abs(guess_sum - somme) < 1e-6, bravo, indice)
 
 # %% [markdown]
 # Le raccourci `p - y`, c'est la règle de la chaîne, simplifiée. Et la Valeur du projet
@@ -371,14 +373,13 @@ target = "a"  # <-- "a", "b" ou "c"
 target = guess("target", target)
 pertes = {lettre: perte(lettre)[0].data for lettre in scores}
 pire = max(pertes, key=pertes.get)
-check(
-    3,
-    target == pire,
+bravo = (
     f"Oui : « {pire} », la lettre la moins probable, donne la plus grosse loss "
     f"({number(pertes[pire], '.3f')}) et la plus forte poussée sur son score "
-    f"(gradient {number(probas[pire] - 1, '.3f')}) : c'est là que le modèle se trompe le plus.",
-    f"Ce n'est pas « {target} ». Quelle lettre le modèle trouve-t-il la moins probable ?",
+    f"(gradient {number(probas[pire] - 1, '.3f')}) : c'est là que le modèle se trompe le plus."
 )
+indice = f"Ce n'est pas « {target} ». Quelle lettre le modèle trouve-t-il la moins probable ?"
+check(3, target == pire, bravo, indice)
 
 # %% [markdown]
 # ## En vrai...

@@ -18,8 +18,8 @@ TROPHY = "padding:12px;background:#6f42c1;color:white;text-align:center;font-siz
 BOX = "margin:8px 0;border-radius:4px;font-family:sans-serif"
 
 
-def check(number: int, done: bool, message: str, hint: str) -> bool:
-    """Exercise `number`: `message` when `done`, else `hint`; returns `done`."""
+def check(number: int, done: bool, message: str, hint: str) -> None:
+    """Exercise `number`: `message` when `done`, else `hint` (nothing returned: no Out[] line)."""
     session = current("check")
     if not 1 <= number <= session.total:
         count = session.total
@@ -39,7 +39,6 @@ def check(number: int, done: bool, message: str, hint: str) -> bool:
         _show_box(label, message if done else hint, progress_line if done else "", trophy, done)
     else:
         _print_line(label, message if done else hint, progress_line if done else "", trophy, done)
-    return done
 
 
 def _show_box(label: str, message: str, progress_line: str, trophy: str, done: bool) -> None:

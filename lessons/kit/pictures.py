@@ -1,7 +1,8 @@
 """draw() and play(): a graph, and backward() replayed step by step, shown where the learner is.
 
 In Jupyter both show under the cell; everywhere they are also saved in the output
-folder (lesson07_<name>.html), which a terminal run prints the path of.
+folder (lesson07_<name>.html), which a terminal run prints the path of. They return
+nothing, so that a notebook shows no Out[] line under them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from lessons.drawing_words import in_my_language
 from lessons.kit.session import Session, current, in_notebook
 
 
-def draw(root: Value, name: str, what: str) -> Path:
+def draw(root: Value, name: str, what: str) -> None:
     """The graph that computed `root`, labelled in the lesson's language; saved as a page."""
     from autograd import draw as draw_graph
 
@@ -22,10 +23,9 @@ def draw(root: Value, name: str, what: str) -> Path:
     in_my_language(drawing, session.text)
     path = drawing.save_html(_path(session, name))
     _show(session, drawing, "saved_file", what, path)
-    return path
 
 
-def play(root: Value, name: str, what: str) -> Path:
+def play(root: Value, name: str, what: str) -> None:
     """A page that replays root.backward() one step at a time, in the lesson's language."""
     from autograd import player
 
@@ -33,7 +33,6 @@ def play(root: Value, name: str, what: str) -> Path:
     page = player(root, lang=session.lang)
     path = page.save(_path(session, name))
     _show(session, page, "saved_player", what, path)
-    return path
 
 
 def _path(session: Session, name: str) -> Path:
