@@ -17,6 +17,12 @@ from lessons.kit.session import current
 from lessons.kit.values import BadValue, check_value, defaults
 
 
+def checked(name: str, value: Any) -> Any:
+    """`value` if exercise value `name` allows it, else BadValue saying why; nothing is asked."""
+    session = current("checked")
+    return check_value(session.number, session.lang, name, value)
+
+
 def guess(name: str, value: Any) -> Any:
     """The learner's guess for exercise value `name`; `value` is the one in the values cell."""
     session = current("guess")

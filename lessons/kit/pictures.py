@@ -11,7 +11,7 @@ from pathlib import Path
 
 from autograd import Value
 from lessons.drawing_words import in_my_language
-from lessons.kit.session import Session, current, in_notebook
+from lessons.kit.session import Session, current, in_notebook, out_file
 
 
 def draw(root: Value, name: str, what: str) -> None:
@@ -21,7 +21,7 @@ def draw(root: Value, name: str, what: str) -> None:
     session = current("draw")
     drawing = draw_graph(root)
     in_my_language(drawing, session.text)
-    path = drawing.save_html(_path(session, name))
+    path = drawing.save_html(out_file(name + ".html"))
     _show(session, drawing, "saved_file", what, path)
 
 
@@ -31,13 +31,8 @@ def play(root: Value, name: str, what: str) -> None:
 
     session = current("play")
     page = player(root, lang=session.lang)
-    path = page.save(_path(session, name))
+    path = page.save(out_file(name + ".html"))
     _show(session, page, "saved_player", what, path)
-
-
-def _path(session: Session, name: str) -> Path:
-    session.out.mkdir(parents=True, exist_ok=True)
-    return session.out / f"{session.name}_{name}.html"
 
 
 def _show(session: Session, picture: object, key: str, what: str, path: Path) -> None:

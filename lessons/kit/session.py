@@ -49,6 +49,7 @@ class RunOptions:
     ask_with: Asker | None = None
     reset: bool = False
     given: dict[str, Any] = field(default_factory=dict)  # values from the command line
+    retrain: bool = False  # a lesson that keeps a trained model trains it again
 
 
 @dataclass
@@ -62,6 +63,7 @@ class Session:
     total: int
     done: set[int]
     text: Text
+    retrain: bool = False
 
     @property
     def name(self) -> str:
@@ -93,7 +95,7 @@ def start(number: int, lang: str, quick: bool = False) -> None:
     _current = Session(
         number, lang, quick or options.quick, out, Asking(interactive, options.ask_with),
         dict(options.given), lesson_values(number).EXERCISES,
-        progress.exercises_done(out, f"lesson{number:02d}"), Text("common", lang),
+        progress.exercises_done(out, f"lesson{number:02d}"), Text("common", lang), options.retrain,
     )  # fmt: skip
 
 
@@ -106,3 +108,20 @@ def current(helper: str) -> Session:
             "les cellules depuis le début."
         )
     return _current
+
+
+def quick_mode() -> bool:
+    """True in a lesson's quick form (--quick): a lesson trains less, e.g. 1 epoch instead of 10."""
+    return current("quick_mode").quick
+
+
+def retrain_asked() -> bool:
+    """True with --retrain: a lesson that keeps a trained model trains it again."""
+    return current("retrain_asked").retrain
+
+
+def out_file(name: str) -> Path:
+    """A file of the lesson in the output folder (made if needed): lesson06_model.ckpt.json."""
+    session = current("out_file")
+    session.out.mkdir(parents=True, exist_ok=True)
+    return session.out / f"{session.name}_{name}"

@@ -61,8 +61,9 @@ def main(number: int, argv: Sequence[str]) -> int:
     args = vars(parse_args(parser(number, lang), list(argv)))
     given = {name: args[name] for name in lesson_values(number).VALUES if args[name] is not None}
     options = session.RunOptions(
-        args["out"], args["quick"], args["interactive"], None, args["reset"], given
-    )
+        args["out"], args["quick"], args["interactive"], None, args["reset"], given,
+        args.get("retrain", False),
+    )  # fmt: skip
     try:
         run(number, args["lang"], options)
     except BadValue as err:  # a value the lesson cannot use, e.g. --bias 1e300

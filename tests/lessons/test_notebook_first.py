@@ -15,7 +15,7 @@ import pytest
 
 from lessons import LESSONS, all_lessons
 from lessons.__main__ import main
-from lessons.kit import check, session
+from lessons.kit import check, checked, guess, out_file, quick_mode, retrain_asked, session
 from lessons.kit.source import (
     LessonSourceError,
     assigned_names,
@@ -24,7 +24,7 @@ from lessons.kit.source import (
     source_path,
     values_cells,
 )
-from lessons.kit.values import defaults, lesson_values
+from lessons.kit.values import BadValue, defaults, lesson_values
 from lessons.kit.writer import write_notebook
 from lessons.texts import languages
 from tests.lessons.notebook_first import comments, kernel_run, outputs
@@ -47,7 +47,8 @@ def test_the_lesson_runs_in_a_kernel_and_shows_its_checks_as_boxes(number, lang)
     errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert not errors
     boxes = [html for html in outputs(notebook, "text/html") if 'class="lesson-check"' in html]
-    checks = sum(c.source.count("check(") for c in notebook.cells if c.cell_type == "code")
+    code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
+    checks = len(re.findall(r"(?<![\w.])check\(", code))  # not gradcheck(
     assert checks >= lesson_values(number).EXERCISES and len(boxes) == checks
     assert all("#fff3cd" in box and "💡" in box for box in boxes)  # nothing done: hints
     assert variables  # the kernel's variables were read
@@ -135,3 +136,17 @@ def test_each_section_starts_its_own_markdown_cell(number, lang):
     for cell in cells:
         later = [line for line in cell.source.splitlines()[1:] if line.startswith("## ")]
         assert not later, f"start a new Markdown cell at {later[0]!r}"
+
+
+def test_the_helpers_read_the_run_s_options(tmp_path):
+    options = session.RunOptions(out=tmp_path, quick=True, interactive=False, retrain=True)
+    session.prepare(options)
+    session.start(7, "fr")
+    assert quick_mode() is True and retrain_asked() is True
+    assert out_file("model.ckpt.json") == tmp_path / "lesson07_model.ckpt.json"
+    assert checked("bias", -1) == -1.0  # an int where a float is declared: the float
+    with pytest.raises(BadValue, match="bias \\(--bias\\) vaut 1\u202f000"):
+        checked("bias", 1000.0)  # out of range, said in the lesson's language
+    assert guess("bias", 0.1) == 0.1  # nobody can type: the values cell's value
+    session.start(7, "en")  # options are for one start only
+    assert quick_mode() is False and retrain_asked() is False
