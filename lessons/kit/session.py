@@ -97,6 +97,10 @@ def start(number: int, lang: str, quick: bool = False) -> None:
         dict(options.given), lesson_values(number).EXERCISES,
         progress.exercises_done(out, f"lesson{number:02d}"), Text("common", lang), options.retrain,
     )  # fmt: skip
+    if in_notebook():
+        from lessons.kit.missing_cell import explain_missing_names
+
+        explain_missing_names(number, lang)
 
 
 def current(helper: str) -> Session:

@@ -239,3 +239,17 @@ def test_ctrl_c_at_a_guess_ends_the_lesson_without_a_traceback(tmp_path):
         os.close(leader)
     assert code == 130 and "Traceback" not in seen and "Ctrl-C" in seen
     assert progress.exercises_done(tmp_path, "lesson07") == {1}  # done before: kept
+
+
+def test_a_cell_run_before_the_ones_above_it_names_the_missing_cell(tmp_path):
+    notebook = nbformat.read(write_notebook(7, "fr", tmp_path, quick=True), as_version=4)
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    too_early = next(c for c in code if c.source.startswith("y, entrees = neurone(0.1)"))
+    notebook.cells = [code[0], too_early]  # the start cell, then a cell from step 2
+    execute(notebook, tmp_path, allow_errors=True)
+    errors = [o for o in too_early.outputs if o.output_type == "error"]
+    said = "".join(o.text for o in too_early.outputs if o.output_type == "stream")
+    assert errors and errors[0].ename == "NameError"
+    defining = next(i for i, c in enumerate(code, 1) if c.source.startswith("def neurone("))
+    assert f"neurone est défini par la cellule de code n° {defining}" in said
+    assert "« Étape 2 : un neurone, à la main et avec backward() »" in said
