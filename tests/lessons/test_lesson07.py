@@ -253,3 +253,14 @@ def test_a_cell_run_before_the_ones_above_it_names_the_missing_cell(tmp_path):
     defining = next(i for i, c in enumerate(code, 1) if c.source.startswith("def neurone("))
     assert f"neurone est défini par la cellule de code n° {defining}" in said
     assert "« Étape 2 : un neurone, à la main et avec backward() »" in said
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_source_runs_as_a_plain_python_script(lang, tmp_path):
+    done = subprocess.run(
+        [sys.executable, str(source_path(7, lang))], cwd=tmp_path, stdin=subprocess.DEVNULL,
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("💡") == 3  # the three checks, as coloured lines
+    assert (tmp_path / "lesson_output" / "progress.json").exists() is False  # nothing done
