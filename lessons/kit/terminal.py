@@ -21,6 +21,7 @@ from lessons.kit.source import (
     compile_cell,
     read_cells,
     source_path,
+    title,
     values_cells,
 )
 from lessons.kit.values import BadValue, check_value, lesson_values
@@ -94,6 +95,8 @@ def run(
     console = Console(highlight=False)
     namespace: dict[str, Any] = {"__name__": "__lesson__"}
     session.prepare(options)
+    banner = Text("common", lang)("lesson_banner", number=number, title=title(number, lang))
+    print(f"{'═' * len(banner)}\n{banner}\n{'═' * len(banner)}\n")
     started = False
     for index, cell in enumerate(cells, start=1):
         if cell.cell_type == "markdown":
