@@ -28,7 +28,9 @@ from lessons.kit.source import read_cells, source_path
 from lessons.kit.terminal import run
 from lessons.kit.writer import write_notebook
 from lessons.texts import Text
-from model.params import Config
+from model import manual
+from model.data import encode
+from model.params import Config, init_params
 from tests.lessons.notebook_first import TIMEOUT, execute, kernel_run, outputs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -264,3 +266,20 @@ def test_the_source_runs_as_a_plain_python_script(lang, tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("💡") == 3  # the three checks, as coloured lines
     assert (tmp_path / "lesson_output" / "progress.json").exists() is False  # nothing done
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_counted_words_of_the_prose_are_the_code_s(lang):
+    """ "the 7 steps" of lesson 6, a Value keeps "five things", "five operations"."""
+    cells = read_cells(source_path(7, lang))
+    prose = "\n".join(c.source for c in cells if c.cell_type == "markdown")
+    code = "\n".join(c.source for c in cells if c.cell_type == "code")
+    params, ids = init_params(), encode(".pika")
+    steps = manual.backward_steps(params, manual.forward(params, ids), ids[-1])
+    assert len(steps) == 7 and f"{len(steps)} " in prose
+    init = code.split("def __init__", 1)[1].split("def __repr__", 1)[0]
+    assert len(re.findall(r"^\s+self\.\w+ = ", init, re.MULTILINE)) == 5
+    assert ("cinq choses" if lang == "fr" else "five things") in prose
+    operations = set(re.findall(r'\), "([^"]+)"\)', code))  # Valeur(..., (slopes), "op")
+    assert operations == {"+", "*", "exp", "log", "relu"}
+    assert ("Cinq opérations" if lang == "fr" else "Five operations") in prose
