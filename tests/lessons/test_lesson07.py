@@ -283,3 +283,13 @@ def test_the_counted_words_of_the_prose_are_the_code_s(lang):
     operations = set(re.findall(r'\), "([^"]+)"\)', code))  # Valeur(..., (slopes), "op")
     assert operations == {"+", "*", "exp", "log", "relu"}
     assert ("Cinq opérations" if lang == "fr" else "Five operations") in prose
+
+
+def test_help_lists_the_values_and_reset_forgets_the_exercises(tmp_path, capsys):
+    assert main(["7", "--help"]) == 0
+    helped = capsys.readouterr().out
+    assert all(f"--{option}" in helped for option in ("bias", "guess-sum", "target", "quick"))
+    assert main(["7", "--out", str(tmp_path), "--bias", "-1"]) == 0
+    assert progress.exercises_done(tmp_path, "lesson07") == {1}
+    assert main(["7", "--out", str(tmp_path), "--reset", "--target", "c"]) == 0
+    assert progress.exercises_done(tmp_path, "lesson07") == {3}  # 1 forgotten, 3 done now
