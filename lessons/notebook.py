@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from lessons import all_lessons
-from lessons.kit.source import notebook_first_lessons
+from lessons.kit.source import LessonSourceError, notebook_first_lessons
 from lessons.kit.writer import write_notebook as write_source_notebook
 from lessons.texts import Text, default_language, languages, placeholders
 
@@ -403,7 +403,7 @@ def main(argv: list[str]) -> int:
     try:
         for number in numbers:
             print(write_notebook(number, args.lang, args.out, args.quick))
-    except NotebookError as err:
+    except (NotebookError, LessonSourceError) as err:
         print(f"python -m lessons: {err}", file=sys.stderr)
         return 2
     return 0

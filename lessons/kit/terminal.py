@@ -17,6 +17,7 @@ from typing import Any
 from lessons.guesses import Asker, can_ask
 from lessons.kit import session
 from lessons.kit.source import (
+    LessonSourceError,
     assigned_names,
     compile_cell,
     read_cells,
@@ -67,7 +68,7 @@ def main(number: int, argv: Sequence[str]) -> int:
     )  # fmt: skip
     try:
         run(number, args["lang"], options)
-    except BadValue as err:  # a value the lesson cannot use, e.g. --bias 1e300
+    except (BadValue, LessonSourceError) as err:  # e.g. --bias 1e300, or a broken source
         print(f"lesson {number}: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # Ctrl-C, e.g. at a question: the exercises done are kept

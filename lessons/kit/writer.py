@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lessons.kit.source import read_cells, source_path
+from lessons.kit.source import LessonSourceError, read_cells, source_path
 
 KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
@@ -21,7 +21,10 @@ def write_notebook(number: int, lang: str, out: str | Path = ".", quick: bool = 
     cells = read_cells(source_path(number, lang))
     if quick:
         start = f'start({number}, "{lang}")'
-        first = next(c for c in cells if c.cell_type == "code" and start in c.source)
+        first = next((c for c in cells if c.cell_type == "code" and start in c.source), None)
+        if first is None:
+            path = source_path(number, lang)
+            raise LessonSourceError(f"{path}: no code cell calls {start}; the first one must")
         first.source = first.source.replace(start, f'start({number}, "{lang}", quick=True)')
     notebook = nbformat.v4.new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = KERNEL

@@ -15,7 +15,16 @@ import pytest
 
 from lessons import LESSONS, all_lessons
 from lessons.__main__ import main
-from lessons.kit import check, checked, guess, out_file, quick_mode, retrain_asked, session
+from lessons.kit import (
+    check,
+    checked,
+    guess,
+    out_file,
+    quick_mode,
+    retrain_asked,
+    session,
+    source,
+)
 from lessons.kit.source import (
     LessonSourceError,
     assigned_names,
@@ -150,3 +159,14 @@ def test_the_helpers_read_the_run_s_options(tmp_path):
     assert guess("bias", 0.1) == 0.1  # nobody can type: the values cell's value
     session.start(7, "en")  # options are for one start only
     assert quick_mode() is False and retrain_asked() is False
+
+
+def test_a_broken_source_is_said_in_one_line_by_the_commands(monkeypatch, tmp_path, capsys):
+    broken = tmp_path / "en" / "lesson07.py"
+    broken.parent.mkdir()
+    broken.write_text("# %%\nstart(7, 'en'\n", "utf-8")
+    monkeypatch.setattr(source, "LESSON_DIR", tmp_path)
+    assert main(["7", "--lang", "en", "--out", str(tmp_path / "out")]) == 2
+    assert main(["7", "--notebook", "--lang", "en", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count(f"{broken}, cell 1, line 1") == 2 and "Traceback" not in err
