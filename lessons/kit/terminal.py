@@ -102,7 +102,7 @@ def run(
     for index, cell in enumerate(cells, start=1):
         if cell.cell_type == "markdown":
             if pause and started and cell.source.lstrip().startswith("## "):
-                input(Text("common", lang)("go_on"))
+                pause = wait_for_enter(Text("common", lang)("go_on"))
             started = True
             console.print(Markdown(cell.source))
             console.print()
@@ -118,3 +118,13 @@ def run(
                     namespace[name] = options.given[name]
             console.print()
     return namespace
+
+
+def wait_for_enter(prompt: str) -> bool:
+    """Wait for Enter between sections; False at the end of input (Ctrl-D): stop pausing."""
+    try:
+        input(prompt)
+    except EOFError:
+        print()
+        return False
+    return True
