@@ -103,6 +103,8 @@ def run(
         if cell.cell_type == "markdown":
             if pause and started and cell.source.lstrip().startswith("## "):
                 pause = wait_for_enter(Text("common", lang)("go_on"))
+                if not pause:  # end of input: nobody will answer the guesses either
+                    session.current("run").asking.on = False
             started = True
             console.print(Markdown(cell.source))
             console.print()

@@ -293,3 +293,11 @@ def test_help_lists_the_values_and_reset_forgets_the_exercises(tmp_path, capsys)
     assert progress.exercises_done(tmp_path, "lesson07") == {1}
     assert main(["7", "--out", str(tmp_path), "--reset", "--target", "c"]) == 0
     assert progress.exercises_done(tmp_path, "lesson07") == {3}  # 1 forgotten, 3 done now
+
+
+def test_ctrl_d_at_a_pause_runs_the_rest_straight_through(tmp_path):
+    go_on = Text("common", "en")("go_on")
+    argv = ["7", "--lang", "en", "--out", str(tmp_path)]
+    code, out, typed = in_a_terminal(argv, {go_on: ["\x04"]})  # Ctrl-D, then Enter
+    assert code == 0 and typed[go_on] == 1 and "Traceback" not in out
+    assert out.count(go_on) == 1 and "What we learned" in out
