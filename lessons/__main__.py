@@ -4,8 +4,11 @@ import argparse
 import importlib
 import sys
 
-from lessons import LESSONS, progress
+from lessons import LESSONS, all_lessons, progress
 from lessons.common import DEFAULT_OUT, never_fail_on_unprintable_characters
+from lessons.kit.source import notebook_first_lessons
+from lessons.kit.source import title as source_title
+from lessons.kit.terminal import main as run_source
 from lessons.texts import Text, default_language, languages
 from model.helpers.closed_output import quiet_when_output_closes
 
@@ -37,11 +40,16 @@ def main(argv: list[str] | None = None) -> int:
         print_list(known.lang, known.out)
         return 0
     number = int(argv[place]) if argv[place].isdecimal() else argv[place]  # "²" is no int
-    if number not in LESSONS:
+    if number not in all_lessons():
         print_list(known.lang)
         print(Text("common", known.lang)("no_such_lesson", number=number), file=sys.stderr)
         return 2
     rest = argv[:place] + argv[place + 1 :]
+    try:
+        if number in notebook_first_lessons():  # lessons/<lang>/lessonNN.py, run by kit/terminal.py
+            return run_source(number, rest)
+    except SystemExit as exit_:  # argparse: --help, or an unknown option
+        return int(exit_.code or 0) if not isinstance(exit_.code, str) else 2
     module = importlib.import_module(LESSONS[number])
     try:
         return module.lesson.main(rest)
@@ -65,14 +73,21 @@ def _number_place(argv: list[str]) -> int | None:
     return None
 
 
+def lesson_title(number: int, lang: str) -> str:
+    """A lesson's title: from its notebook-first source, or from its old text file."""
+    if number in notebook_first_lessons():
+        return source_title(number, lang)
+    return Text(f"lesson{number:02d}", lang)("title")
+
+
 def print_list(lang: str, out: str = DEFAULT_OUT) -> None:
     """Each lesson's number and title, in `lang`, with the exercises done (kept in `out`)."""
     common = Text("common", lang)
     done = progress.load_progress(out)
-    titles = {number: Text(f"lesson{number:02d}", lang)("title") for number in LESSONS}
+    titles = {number: lesson_title(number, lang) for number in all_lessons()}
     width = max(len(title) for title in titles.values())
     print(common("list_header"))
-    for number in sorted(LESSONS):
+    for number in all_lessons():
         entry = done.get(f"lesson{number:02d}", {})
         total, count = entry.get("total", 0), len(entry.get("done", []))
         bar = "🟩" * count + "⬜" * (total - count)

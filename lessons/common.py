@@ -46,6 +46,8 @@ from autograd.drawing.inline import InlineSvg
 from autograd.files import check_folder_writable
 from lessons import progress
 from lessons.guesses import SEE_ANSWER, Asker, Asking, parse_guess
+from lessons.kit.session import in_notebook  # one test for both kinds of lesson
+from lessons.kit.values import BadValue  # one error for both kinds of lesson
 from lessons.limits import value_problem
 from lessons.pictures import bar_chart, line_chart, smooth, table
 from lessons.texts import SCIENTIFIC, Text, default_language, languages, scientific_parts
@@ -80,18 +82,6 @@ def next_letters(
 # ---------------------------------------------------------------------------- notebooks
 
 
-def in_notebook() -> bool:
-    """True inside Jupyter, VS Code's interactive window or Colab (an IPython kernel)."""
-    ipython = sys.modules.get("IPython")
-    if ipython is None:
-        return False
-    try:
-        shell = ipython.get_ipython()
-    except Exception:
-        return False
-    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
-
-
 def never_fail_on_unprintable_characters() -> None:
     """A console that cannot print "é" or "█" shows "?" instead of stopping the lesson."""
     for stream in (sys.stdout, sys.stderr):
@@ -113,14 +103,6 @@ def display_file(path: Path, lang: str = "en") -> None:
 
 
 # ---------------------------------------------------------------------------- a lesson
-
-
-class BadValue(ValueError):
-    """An exercise value the lesson cannot use; the message says why, in the lesson's language."""
-
-    def _render_traceback_(self) -> list[str]:
-        """In a notebook, the message alone: the value is wrong, not the lesson's code."""
-        return [f"{type(self).__name__}: {self}"]
 
 
 LessonStep = Callable[["Context"], None]  # one step of a lesson (a notebook cell)

@@ -44,11 +44,6 @@ LIMITS: dict[int, dict[str, Limit]] = {
         "temperature": TEMPERATURE,
         "prefix": PREFIX,
     },
-    7: {
-        "bias": Limit(-100, 100, "bias"),
-        "guess_sum": GUESS,
-        "target": Limit(1, 1, "one_letter"),
-    },
     8: {
         "guess_square_grad": GUESS,
         "backward_calls": Limit(1, 1000, "calls"),
@@ -87,9 +82,13 @@ def value_problem(number: int, name: str, lang: str, values: dict[str, Any]) -> 
 
     `name` is the lesson's text file (lesson08), for the language's way of writing numbers.
     """
-    text = Text(name, lang)
+    return limit_problem(LIMITS.get(number, {}), Text(name, lang), values)
+
+
+def limit_problem(limits: dict[str, Limit], text: Text, values: dict[str, Any]) -> str | None:
+    """What is wrong with the first value out of range in `limits`, said by `text`; else None."""
     for key, value in values.items():
-        limit = LIMITS.get(number, {}).get(key)
+        limit = limits.get(key)
         option = key.replace("_", "-")
         if isinstance(value, float) and not math.isfinite(value):
             return text("value_not_finite", name=key, option=option, value=value)

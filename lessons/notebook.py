@@ -31,7 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lessons import LESSONS
+from lessons import all_lessons
+from lessons.kit.source import LessonSourceError, notebook_first_lessons
+from lessons.kit.writer import write_notebook as write_source_notebook
 from lessons.texts import Text, default_language, languages, placeholders
 
 LESSON_DIR = Path(__file__).parent
@@ -354,12 +356,14 @@ def notebook_name(number: int, lang: str) -> str:
 
 def write_notebook(number: int, lang: str, folder: str | Path = ".", quick: bool = False) -> Path:
     """Write lesson `number`'s notebook in `lang` into `folder`; return its path."""
-    if number not in LESSONS:
-        raise NotebookError(f"there is no lesson {number}; the lessons are {sorted(LESSONS)}")
-    notebook = build_notebook(number, lang, quick)
+    if number not in all_lessons():
+        raise NotebookError(f"there is no lesson {number}; the lessons are {all_lessons()}")
     folder = Path(folder)
     path = folder / notebook_name(number, lang)
     try:
+        if number in notebook_first_lessons():  # Jupytext writes it from lessons/<lang>/
+            return write_source_notebook(number, lang, folder, quick)
+        notebook = build_notebook(number, lang, quick)
         folder.mkdir(parents=True, exist_ok=True)
         require_nbformat().write(notebook, str(path))
     except OSError as err:
@@ -390,16 +394,16 @@ def main(argv: list[str]) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # --help, or an option it does not know (already said)
         return 0 if exit_.code in (0, None) else 2
-    if args.number is not None and args.number not in LESSONS:
-        numbers = ", ".join(str(n) for n in sorted(LESSONS))
+    if args.number is not None and args.number not in all_lessons():
+        numbers = ", ".join(str(n) for n in all_lessons())
         print(common("notebook_no_such_lesson", number=args.number, numbers=numbers),
               file=sys.stderr)  # fmt: skip
         return 2
-    numbers = sorted(LESSONS) if args.number is None else [args.number]
+    numbers = all_lessons() if args.number is None else [args.number]
     try:
         for number in numbers:
             print(write_notebook(number, args.lang, args.out, args.quick))
-    except NotebookError as err:
+    except (NotebookError, LessonSourceError) as err:
         print(f"python -m lessons: {err}", file=sys.stderr)
         return 2
     return 0

@@ -110,7 +110,7 @@ def test_run_from_python_refuses_them_too(tmp_path):
     ("number", "key", "written", "message"),
     [
         (8, "backward_calls", "10**9", "choose a value from 1 to 1,000"),
-        (7, "bias", 'float("nan")', "nan and inf are not numbers"),
+        (8, "eps", 'float("nan")', "nan and inf are not numbers"),
     ],
 )
 def test_in_a_notebook_the_cell_that_reads_the_value_stops_with_the_reason(

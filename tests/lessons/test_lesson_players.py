@@ -1,4 +1,4 @@
-"""Lessons 7, 8 and 9 save a backprop player beside their pictures and say where it is."""
+"""Lessons 8 and 9 save a backprop player beside their pictures and say where it is."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from tests.autograd.test_player import page_script
 from tests.lessons.test_lesson_runs import run_lesson
 
 
-@pytest.mark.parametrize(("number", "lang"), [(7, "fr"), (8, "en"), (9, "en")])
+@pytest.mark.parametrize(("number", "lang"), [(8, "en"), (9, "en")])
 def test_the_lesson_saves_its_player_and_tells_where(number, lang, tmp_path, capsys):
     code, claims = run_lesson(number, lang, False, tmp_path)
     printed = capsys.readouterr().out
@@ -19,9 +19,6 @@ def test_the_lesson_saves_its_player_and_tells_where(number, lang, tmp_path, cap
     page = path.read_text("utf-8")
     assert f'<html lang="{lang}">' in page
     script = page_script(page)
-    if number == 7:  # the neuron: its weights are there, each receives its grad
-        names = [node["name"] for node in script["nodes"]]
-        assert {"w1", "x1", "w2", "x2", "b"} <= set(names)
     if number == 8:  # a is used twice: its grad is added to twice, as the lesson says
         a = [node["name"] for node in script["nodes"]].index("a")
         added = [u for step in script["steps"] for u in step["updates"] if u[0] == a]

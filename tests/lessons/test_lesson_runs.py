@@ -28,7 +28,6 @@ def written(claims: dict, x: float, spec: str = "") -> str:
 # adds a line here and a check below (or tests itself in a file of its own).
 DONE = {
     6: {"guess-loss": "3.3", "temperature-before": "0.1", "temperature": "2.0", "prefix": ".pik"},
-    7: {"bias": "-1.0", "target": "c", "guess-sum": "0"},
     8: {"guess-square-grad": "4", "backward-calls": "3", "guess-calls-grad": "1.5", "eps": "0.1"},
     9: {"window": ".bulbiza", "guess-dots": "371", "weight": "tok_emb"},
     10: {"guess-loop-gap": "0", "sgd-lr": "0.05", "temperature": "0.5", "prefix": ".pik"},
@@ -38,7 +37,7 @@ DONE_BY_DEFAULT: dict[int, list[int]] = {}  # exercises done with the values as 
 
 # (language, Graphviz present, exercises done): both languages meet both worlds.
 RUNS = [("en", True, False), ("en", False, True), ("fr", True, True), ("fr", False, False)]
-LESSONS_WITH_GRAPHS = {7, 8, 9}
+LESSONS_WITH_GRAPHS = {8, 9}
 
 
 def run_lesson(number: int, lang: str, done: bool, out) -> tuple[int, dict]:
@@ -93,17 +92,6 @@ def check_lesson_6(claims: dict, printed: str) -> None:
     assert claims["loss_went_down"] is True  # "The loss went from 3.50 to 2.66": it did
     assert written(claims, claims["final_loss"], ".2f") in printed
     assert claims["history"] and len(claims["names_after"]) == 15
-
-
-def check_lesson_7(claims: dict, printed: str) -> None:
-    # The gradients derived by hand are backward()'s, exactly or to rounding.
-    assert claims["neuron_max_difference"] == 0.0
-    assert claims["softmax_max_difference"] <= 1e-12
-    assert claims["shortcut_max_difference"] <= 1e-12
-    assert abs(claims["gradient_sum"]) <= 1e-12
-    # "The least likely letter gives the biggest loss": c has the smallest logit.
-    assert claims["biggest_loss_letter"] == "c"
-    assert "-0 " not in printed and "= -0\n" not in printed  # no minus zero (bias -1.0)
 
 
 def check_lesson_8(claims: dict, printed: str) -> None:
@@ -195,23 +183,23 @@ def check_lesson_12(claims: dict, printed: str) -> None:
 
 
 CHECKS = {
-    6: check_lesson_6, 7: check_lesson_7, 8: check_lesson_8, 9: check_lesson_9,
+    6: check_lesson_6, 8: check_lesson_8, 9: check_lesson_9,
     10: check_lesson_10, 12: check_lesson_12,
 }  # fmt: skip
 
 
 def test_run_returns_the_claims_in_process(tmp_path, capsys):
     """run() is what a notebook or a test calls: values by keyword, claims returned."""
-    lesson07 = importlib.import_module("lessons.lesson07")
-    claims = lesson07.run(lang="fr", quick=True, out=tmp_path, bias=-1.0, target="c")
+    lesson08 = importlib.import_module("lessons.lesson08")
+    claims = lesson08.run(lang="fr", quick=True, out=tmp_path, guess_square_grad=4.0, eps=0.1)
     assert claims["exercises_done"] == [1, 3]
-    assert claims["neuron_output"] == 0.0
+    assert claims["square_grad"] == 4.0
     with pytest.raises(TypeError, match="no value"):
-        lesson07.run(quick=True, out=tmp_path, temprature=0.5)
+        lesson08.run(quick=True, out=tmp_path, temprature=0.5)
 
 
 def test_a_value_the_lesson_cannot_use_is_an_error_not_a_crash(tmp_path, capsys):
-    assert main(["7", "--target", "z", "--quick", "--out", str(tmp_path)]) == 2
-    assert "target" in capsys.readouterr().err
+    assert main(["9", "--next-letter", "zz", "--quick", "--out", str(tmp_path)]) == 2
+    assert "next_letter" in capsys.readouterr().err
     assert main(["8", "--eps", "0", "--quick", "--out", str(tmp_path)]) == 2
     assert main(["10", "--temperature", "0", "--quick", "--out", str(tmp_path)]) == 2  # at once

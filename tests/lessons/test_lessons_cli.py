@@ -86,15 +86,13 @@ def test_python_m_lessons_without_dot_in_a_real_process(path_without_dot, tmp_pa
     out = tmp_path / "pictures"
     env = {**os.environ, "PATH": path_without_dot, "LANG": "en_US.UTF-8"}
     done = subprocess.run(
-        [sys.executable, "-m", "lessons", "7", "--quick", "--out", str(out)],
+        [sys.executable, "-m", "lessons", "8", "--quick", "--out", str(out)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "apt-get install graphviz" in done.stdout
-    # two drawings (their DOT text and a page each) and the learner's progress
-    drawings = {
-        f"lesson07_{name}{suffix}" for name in ("neuron", "softmax") for suffix in (".dot", ".html")
-    }
+    # the drawing (its DOT text and a page) and the learner's progress
+    drawings = {"lesson08_graph.dot", "lesson08_graph.html"}
     assert drawings | {"progress.json"} <= {p.name for p in out.iterdir()}
     assert not any(p.suffix == ".svg" for p in out.iterdir())
 

@@ -12,7 +12,7 @@ import sys
 import nbformat
 import pytest
 
-from lessons import LESSONS, notebook
+from lessons import LESSONS, all_lessons, notebook
 from lessons.__main__ import main
 from lessons.notebook import LESSON_DIR, build_notebook, install_hint, markdown, script_cells
 from lessons.texts import Text, languages, placeholders
@@ -41,12 +41,12 @@ def test_python_m_lessons_writes_the_notebook_here_and_prints_its_path(
     capsys, monkeypatch, tmp_path
 ):
     monkeypatch.chdir(tmp_path)
-    assert main(["7", "--notebook", "--lang", "fr"]) == 0
-    assert capsys.readouterr().out.strip() == "lesson07_fr.ipynb"
-    notebook = nbformat.read(tmp_path / "lesson07_fr.ipynb", as_version=4)
+    assert main(["8", "--notebook", "--lang", "fr"]) == 0
+    assert capsys.readouterr().out.strip() == "lesson08_fr.ipynb"
+    notebook = nbformat.read(tmp_path / "lesson08_fr.ipynb", as_version=4)
     nbformat.validate(notebook)
     assert notebook.metadata.kernelspec.name == "python3"
-    assert notebook.cells[0].source.startswith("# Leçon 7 : Un nombre qui se souvient")
+    assert notebook.cells[0].source.startswith("# Leçon 8 : " + Text("lesson08", "fr")("title"))
 
 
 def test_minillm_lesson_writes_it_too_and_no_number_writes_every_lesson(capsys, tmp_path):
@@ -54,7 +54,7 @@ def test_minillm_lesson_writes_it_too_and_no_number_writes_every_lesson(capsys, 
     assert capsys.readouterr().out.strip() == str(tmp_path / "lesson07_fr.ipynb")
     assert main(["--notebook", "--lang", "en", "--out", str(tmp_path / "all")]) == 0
     printed = capsys.readouterr().out.split()
-    names = [f"lesson{n:02d}_en.ipynb" for n in sorted(LESSONS)]
+    names = [f"lesson{n:02d}_en.ipynb" for n in all_lessons()]
     assert printed == [str(tmp_path / "all" / name) for name in names]
     assert sorted(p.name for p in (tmp_path / "all").iterdir()) == names
 
@@ -150,6 +150,6 @@ def test_the_install_line_names_the_repository_when_the_project_has_one(monkeypa
 
 def test_without_nbformat_it_says_what_to_install(capsys, monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "nbformat", None)  # as without the `notebooks` extra
-    assert main(["7", "--notebook", "--out", str(tmp_path)]) == 2
+    assert main(["8", "--notebook", "--out", str(tmp_path)]) == 2
     assert "pip install -e '.[notebooks]'" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())

@@ -36,16 +36,17 @@ def test_minillm_generate_into_head(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "command",
+    ("command", "number"),
     [
-        [sys.executable, "-m", "lessons", "7", "--quick", "--out", "{out}"],
-        [sys.executable, "lessons/lesson07.py", "--quick", "--out", "{out}"],
+        ([sys.executable, "-m", "lessons", "7", "--quick", "--out", "{out}"], 7),
+        ([sys.executable, "-m", "lessons", "7", "--lang", "fr", "--quick", "--out", "{out}"], 7),
+        ([sys.executable, "lessons/lesson08.py", "--quick", "--out", "{out}"], 8),
     ],
 )
-def test_a_lesson_into_head(tmp_path, command):
+def test_a_lesson_into_head(tmp_path, command, number):
     command = [part.replace("{out}", str(tmp_path)) for part in command]
     first, status, stderr = read_then_close(command, 3)
-    assert "7" in first[1]  # the banner: "Lesson 7: ..."
+    assert str(number) in first[1]  # the banner: "Lesson 7: ..."
     assert status == EXIT_CLOSED_OUTPUT and "Traceback" not in stderr and "Error" not in stderr
 
 

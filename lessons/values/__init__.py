@@ -1,0 +1,1 @@
+"""Each lesson's exercise values, one module a lesson (see lessons/kit/values.py)."""
