@@ -20,8 +20,8 @@ from autograd import Player, player
 from autograd.drawing.draw import DRAW_MAX_NODES
 from model.cli.graph_cmd import DEFAULT_WORD, VIEWS, build_position_graph, position_example
 from model.compare import StepComparison, compare_steps
-from model.params import Params, init_params
-from model.training.checkpoint import load_checkpoint
+from model.params import Params
+from model.training.checkpoint import load_params
 
 NOTE = {
     "en": "handwritten step {number}, {name}: largest difference {difference:.1e}",
@@ -87,7 +87,7 @@ def cmd_player(args: argparse.Namespace) -> int:
     out = Path(args.out or DEFAULT_OUT)
     if out.suffix.lower() not in ("", ".html"):
         raise ValueError(f"--player writes an HTML page: end --out in .html, not {out.suffix}")
-    params = load_checkpoint(args.checkpoint).params if args.checkpoint else init_params()
+    params = load_params(args.checkpoint)
     what = f"--scope {args.scope}" if args.scope else f"--view {args.view or 'scopes'}"
     print(f"minillm graph: writing the backprop player, {what}", file=sys.stderr)
     try:

@@ -28,9 +28,9 @@ from model.compare import compare_backends, compare_steps
 from model.data import decode
 from model.helpers.closed_output import quiet_when_output_closes
 from model.helpers.strict_args import at_least, parse_args
-from model.params import Params, init_params
+from model.params import Params
 from model.sample import generate
-from model.training.checkpoint import load_checkpoint
+from model.training.checkpoint import load_checkpoint, load_params
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -116,9 +116,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise ValueError(
             f"--tolerance must be a finite number >= 0 (e.g. 1e-9), got {args.tolerance}"
         )
-    params = (
-        load_checkpoint(args.checkpoint).params if args.checkpoint else init_params(seed=args.seed)
-    )
+    params = load_params(args.checkpoint, seed=args.seed)
     if args.steps:
         return print_steps(params, args)
     backends = ["manual", "autograd"] + ([args.backend] if args.backend != "autograd" else [])
