@@ -42,7 +42,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from autograd import GraphvizNotFound, draw, player, render, save_html
-from autograd.files import check_folder_writable
+from autograd.files import SaveError, check_folder_writable, write_atomically
 from lessons import progress
 from lessons.drawing_words import in_my_language
 from lessons.guesses import SEE_ANSWER, Asker, Asking, parse_guess
@@ -281,6 +281,9 @@ class Lesson:
         except BadValue as err:  # a value the lesson cannot use, e.g. a temperature of 0
             print(f"lesson {self.number}: {err}", file=sys.stderr)
             return 2
+        except SaveError as err:  # a full disk, a read-only folder: one sentence, files kept
+            print(f"lesson {self.number}: {err}", file=sys.stderr)
+            return 1
         except KeyboardInterrupt:  # Ctrl-C, e.g. at a question: the exercises done are kept
             stopped = Text("common", lang)("stopped_interrupted")
             print(f"\nlesson {self.number}: {stopped}", file=sys.stderr)
@@ -630,7 +633,7 @@ class Context:
         if len(curves) > 1:
             axes.legend()
         path = self.out_file(name + ".png")
-        figure.savefig(path, dpi=110)
+        write_atomically(path, lambda f: figure.savefig(f, format="png", dpi=110), binary=True)
         return self.saved(path, title)
 
     def loss_curves(self, losses: dict[str, Sequence[float]], name: str, title: str) -> None:

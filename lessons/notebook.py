@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from autograd.files import SaveError, write_atomically
 from lessons import LESSONS
 from lessons.texts import Text, default_language, languages, placeholders
 
@@ -359,12 +360,13 @@ def write_notebook(number: int, lang: str, folder: str | Path = ".", quick: bool
     notebook = build_notebook(number, lang, quick)
     folder = Path(folder)
     path = folder / notebook_name(number, lang)
+    nbformat = require_nbformat()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        require_nbformat().write(notebook, str(path))
+        return write_atomically(path, lambda f: nbformat.write(notebook, f))
+    except SaveError as err:
+        raise NotebookError(f"cannot write the notebook: {err}") from None
     except OSError as err:
         raise NotebookError(f"cannot write {path}: {err.strerror or err}") from None
-    return path
 
 
 # ---------------------------------------------------------------------------- command line

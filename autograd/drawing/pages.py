@@ -15,6 +15,8 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 
+from autograd.files import write_atomically
+
 _PAGE = Template("""\
 <!DOCTYPE html>
 <html lang="en">
@@ -48,11 +50,9 @@ def html_page(source: str, title: str = "autograd graph") -> str:
 
 
 def write_html_page(source: str, path: str | Path) -> Path:
-    """Save html_page(source) at `path` (its folder made if needed) and return the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html_page(source, title=path.stem), encoding="utf-8")
-    return path
+    """Save html_page(source) at `path` (its folder made if needed), atomically; return the path."""
+    page = html_page(source, title=Path(path).stem)
+    return write_atomically(path, lambda f: f.write(page))
 
 
 def script_json(data: object) -> str:
