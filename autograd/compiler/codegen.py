@@ -47,7 +47,8 @@ class Names:
         self.counts: dict[str, int] = {}
 
     def fresh(self, label: str, stem: str) -> str:
-        name = re.sub(r"\W+", "_", label).strip("_")
+        # ASCII only: Python folds identifiers to NFKC, so a label "ﬁ" would be the variable fi.
+        name = re.sub(r"[^0-9A-Za-z_]+", "_", label).strip("_")
         # g_... and which_... are the backward's own names (gradients, the argmax of a max).
         free = name.isidentifier() and not keyword.iskeyword(name) and name not in self.used
         if free and not name.startswith(("g_", "which_")):
@@ -234,8 +235,17 @@ def _args(node: Value, expr: dict[int, str]) -> str:
 def _scope_comment(node: Value, scope: str, lines: list[str]) -> str:
     """Add a `# scope` line when the scope changes; return the scope now in force."""
     if node.scope != scope:
-        lines.append(f"# {node.scope or '(no scope)'}")
+        lines.append(f"# {comment_text(node.scope or '(no scope)')}")
     return node.scope
+
+
+def comment_text(text: str) -> str:
+    """`text` fit for a `#` comment: a line break (or a NUL) written as an escape, \\n.
+
+    A scope is the user's string; a line break in it would end the comment and make
+    the rest a line of the generated code, run at every replay.
+    """
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _reaches_input(order: list[Value], inputs: set[int]) -> dict[int, bool]:

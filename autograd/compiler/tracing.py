@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from autograd.graph import topological_order
 from autograd.value import Value
 
-ENGINE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+ENGINE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep  # autograd/
 
 INSTEAD = (
     "A number read with .data becomes a constant of the recorded code (or freezes the "

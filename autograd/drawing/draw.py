@@ -162,18 +162,33 @@ def short(x: float) -> str:
 
 
 _RECORD_ESCAPES = str.maketrans({c: "\\" + c for c in '\\{}|<>"'})
+_STRING_ESCAPES = str.maketrans({c: "\\" + c for c in '\\"'})
+
+
+def visible(text: str) -> str:
+    """`text` with NUL, line breaks and other invisible characters written as escapes: \\x00, \\n.
+
+    A NUL ends DOT's text early and a line break splits a box: a user's label or
+    scope is shown as written, never read as DOT.
+    """
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def dot_string(text: str) -> str:
+    """`text` safe inside a DOT "..." string: a trailing backslash cannot escape the quote."""
+    return visible(text).translate(_STRING_ESCAPES)
 
 
 def _record(*fields: str, horizontal: bool = True) -> str:
     """A record label, "{ a | b | c }": fields side by side (with rankdir=LR, braces do that)."""
-    body = " | ".join(f.translate(_RECORD_ESCAPES) for f in fields if f)
+    body = " | ".join(visible(f).translate(_RECORD_ESCAPES) for f in fields if f)
     return f"{{ {body} }}" if horizontal else body
 
 
 def _new_graph(notice: str = "") -> graphviz.Digraph:
     graph_attr = {"rankdir": "LR", "fontname": "Helvetica"}
     if notice:
-        graph_attr |= {"label": notice, "labelloc": "t"}
+        graph_attr |= {"label": dot_string(notice), "labelloc": "t"}
     return _drawing_class()(
         "autograd",
         graph_attr=graph_attr,

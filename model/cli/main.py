@@ -90,6 +90,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, FileNotFoundError, TorchNotInstalled) as err:
         print(f"minillm {args.command}: error: {err}", file=sys.stderr)
         return 2
+    except ArithmeticError as err:  # an overflow of the engine: weights huge, though finite
+        print(
+            f"minillm {args.command}: error: the numbers grew beyond what a float holds "
+            f"({err}); these weights are too large to compute with: use a checkpoint of a "
+            "run that did not diverge",
+            file=sys.stderr,
+        )
+        return 1
     except KeyboardInterrupt:  # a second Ctrl-C while training, or one elsewhere
         print(f"minillm {args.command}: stopped (Ctrl-C)", file=sys.stderr)
         return INTERRUPTED

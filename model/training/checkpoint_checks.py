@@ -18,7 +18,7 @@ from model.backends import BACKENDS
 from model.data import VOCAB
 from model.helpers.checks import is_real_number, is_whole_number
 from model.optim import OPTIMIZERS
-from model.params import Config, check_params
+from model.params import Config, check_params, shapes
 
 # Counters above 2**53 are no longer exact as floats (the schedule divides by them);
 # a run at a million positions a second would need 285 years to reach it.
@@ -43,12 +43,18 @@ def check_config(raw: object) -> Config:
 
 
 def check_weights(params: object, config: Config) -> None:
-    """The ten weights, with the shapes of `config`, every entry a finite number."""
+    """The ten weights, with the shapes of `config`, every entry a finite number.
+
+    Each entry of a vector must be a number too, not a list: a vector written as
+    a column ([[0.1], [0.2], ...]) has the right length but crashes sampling.
+    """
     check_params(params, config)
-    for name, w in params.items():  # type: ignore[union-attr]  (check_params: a dict)
-        for x in (v for row in w for v in (row if isinstance(row, list) else [row])):
-            if not _is_finite(x):
-                raise ValueError(f"weight {name} holds {x!r}, not a finite number")
+    for name, shape in shapes(config).items():
+        rows = params[name] if len(shape) == 2 else [params[name]]  # type: ignore[index]
+        for row in rows:
+            for x in row:
+                if not _is_finite(x):
+                    raise ValueError(f"weight {name} holds {_short(x)}, not a finite number")
 
 
 def check_optimizer(state: object, size: int) -> dict:
@@ -58,7 +64,7 @@ def check_optimizer(state: object, size: int) -> dict:
     if not isinstance(state, dict):
         raise ValueError(f"optimizer must be a dict, got {_kind(state)}")
     name = state.get("name")
-    if name not in OPTIMIZERS:
+    if not isinstance(name, str) or name not in OPTIMIZERS:
         raise ValueError(f"optimizer name is {name!r}; it must be one of {sorted(OPTIMIZERS)}")
     lr = state.get("lr")
     if not (_is_finite(lr) and lr > 0):
@@ -142,6 +148,11 @@ def _is_finite(x: object) -> bool:
         return math.isfinite(x)
     except OverflowError:  # an int of 400 digits: JSON allows it, floats do not
         return False
+
+
+def _short(x: object) -> str:
+    text = repr(x)
+    return text if len(text) <= 40 else text[:40] + "..."
 
 
 def _kind(x: object) -> str:
