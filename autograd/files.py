@@ -166,15 +166,16 @@ def path_problem(path: str | Path) -> str | None:
     return f"{path} is {kind}, not a regular file"
 
 
-def read_text(path: str | Path, example: str, max_bytes: int = MAX_READ_BYTES) -> str:
+def read_text(path: str | Path, example: str, max_bytes: int | None = None) -> str:
     """The UTF-8 text of the regular file `path`, or a ValueError that says why not.
 
     The file is opened without waiting (a FIFO never blocks) and checked once open,
     so it cannot be swapped between the check and the read; more than `max_bytes`
-    is refused, so /dev/zero or a wrong file never fills the memory.
+    (default MAX_READ_BYTES) is refused: /dev/zero or a wrong file never fills the memory.
     FileNotFoundError and UnicodeDecodeError pass through for the caller's words.
     """
     check_readable(path, example)
+    max_bytes = MAX_READ_BYTES if max_bytes is None else max_bytes
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
