@@ -63,7 +63,7 @@ def write_atomically(
     sentence; other errors pass through. Either way the old file is kept as it was.
     """
     path = Path(path)
-    problem = path_problem(path)
+    problem = path_problem(path) or (f"{path} is a folder, not a file" if path.is_dir() else "")
     if problem:
         raise SaveError(f"{problem}; nothing was written")
     target = _real_target(path)
@@ -90,15 +90,16 @@ def write_atomically(
     return path
 
 
-def check_writable(path: str | Path) -> None:
+def check_writable(path: str | Path, example: str = "minillm.ckpt.json") -> None:
     """Raise a ValueError (a SaveError for a system error) now if `path` could not be written.
 
     Call it before a long job that saves at its end: a path that is a folder, a
     folder inside a file, or a read-only folder is then found in a second, not
-    after an hour. A temporary file is created and removed to find out.
+    after an hour. A temporary file is created and removed to find out. `example`
+    is the file name the message suggests instead of a folder.
     """
     path = Path(path)
-    check_file(path, "minillm.ckpt.json")
+    check_file(path, example)
     check_folder_writable(_real_target(path).parent, path)
 
 

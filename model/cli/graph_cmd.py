@@ -210,7 +210,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
         raise ValueError(f"--scope draws its own view: use --scope {args.scope} without --view")
     view = args.view or "scopes"
     format, out = _format_and_path(args.format, args.out)
-    check_writable(out)  # a folder, or a folder inside a file: say so before drawing
+    check_writable(out, f"{DEFAULT_OUT}.{format}")  # a folder, a device: said before drawing
     params = load_params(args.checkpoint)
     graph = build_position_graph(params, args.word, args.position, fused=not args.pure)
     what = f"--scope {args.scope}" if args.scope else f"--view {view}"
