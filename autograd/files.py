@@ -110,6 +110,9 @@ def check_folder_writable(folder: str | Path, wanted: str | Path | None = None) 
     """
     folder = Path(folder)
     wanted = folder if wanted is None else wanted
+    problem = path_problem(folder)  # a loop of links, a name too long, a device
+    if problem:
+        raise SaveError(f"{wanted} cannot be written: {problem}")
     existing = folder
     while not existing.exists():  # write_atomically makes the missing folders from here
         existing = existing.parent
@@ -140,10 +143,10 @@ def check_readable(path: str | Path, example: str) -> None:
 
 def check_file(path: str | Path, example: str) -> None:
     """Raise a ValueError if `path` exists and is not a regular file (or a link to one)."""
-    refuse_folder(path, example)
     problem = path_problem(path)
     if problem:
         raise ValueError(f"{problem}; give a file, e.g. {example}")
+    refuse_folder(path, example)
 
 
 def path_problem(path: str | Path) -> str | None:
@@ -190,7 +193,10 @@ def read_text(path: str | Path, example: str, max_bytes: int | None = None) -> s
         if not stat.S_ISREG(mode):
             kind = _KINDS.get(stat.S_IFMT(mode), "a folder" if stat.S_ISDIR(mode) else "not a file")
             raise ValueError(f"{path} is {kind}, not a regular file; give a file, e.g. {example}")
-        data = f.read(max_bytes + 1)
+        try:
+            data = f.read(max_bytes + 1)
+        except OSError as err:  # a file of /proc that refuses reads, a failing disk
+            raise ValueError(f"{path} cannot be read ({err.strerror}); give another file") from None
     if len(data) > max_bytes:
         raise ValueError(
             f"{path} is larger than {max_bytes:,} bytes, the most read here "

@@ -204,3 +204,18 @@ def test_rendering_into_a_folder_or_under_a_file_is_a_sentence(tmp_path):
     with pytest.raises(SaveError, match="one of its folders is a file"):
         player(Value(1.0, "a") * 2.0).save(a_file / "p.html")
     assert a_file.read_text() == "hello"
+
+
+def test_a_name_too_long_a_file_that_refuses_reads_and_a_folder_loop_are_sentences(tmp_path):
+    long_name = tmp_path / ("x" * 300)
+    with pytest.raises(ValueError, match="a name too long for this system"):
+        read_text(long_name, "names.txt")
+    with pytest.raises(SaveError, match="a name too long for this system"):
+        write_atomically(long_name, lambda f: f.write("x"))
+    if os.path.exists("/proc/self/mem"):  # a regular file whose reads fail
+        with pytest.raises(ValueError, match=r"/proc/self/mem cannot be read \(Input/output"):
+            read_text("/proc/self/mem", "names.txt")
+    loop = tmp_path / "out"
+    loop.symlink_to(loop)
+    with pytest.raises(SaveError, match=r"out cannot be written: .*loop of symbolic links"):
+        files_module.check_folder_writable(loop)
