@@ -23,6 +23,7 @@ from model.params import Config, check_params, shapes
 # Counters above 2**53 are no longer exact as floats (the schedule divides by them);
 # a run at a million positions a second would need 285 years to reach it.
 MAX_COUNT = 2**53
+MAX_SEED = 2**64  # Python's json refuses ints of more than 4,300 digits: a seed must be saved
 MT_WORDS = 625  # Python's generator: 624 words of state and a position, as getstate() gives
 
 
@@ -135,8 +136,9 @@ def check_backend(backend: object) -> str:
 
 
 def check_seed(seed: object) -> int:
-    if not is_whole_number(seed):
-        raise ValueError(f"seed must be a whole number, got {seed!r}")
+    """A seed: a whole number within ±MAX_SEED (JSON cannot write one of 4,300 digits)."""
+    if not is_whole_number(seed) or not -MAX_SEED <= seed <= MAX_SEED:
+        raise ValueError(f"seed must be a whole number from -2**64 to 2**64, got {_short(seed)}")
     return seed
 
 
@@ -151,6 +153,9 @@ def _is_finite(x: object) -> bool:
 
 
 def _short(x: object) -> str:
+    """repr(x), cut to 40 characters; an int too long for repr is told by its size."""
+    if is_whole_number(x) and x.bit_length() > 128:
+        return f"a whole number of {x.bit_length():,} bits"
     text = repr(x)
     return text if len(text) <= 40 else text[:40] + "..."
 

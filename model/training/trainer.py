@@ -29,7 +29,7 @@ from typing import NamedTuple
 
 from model.backends import Window, make_batch_step
 from model.data import check_names, count_positions, examples, fingerprint
-from model.helpers.checks import check_whole_number, is_whole_number
+from model.helpers.checks import check_whole_number
 from model.optim import make_optimizer
 from model.params import Config, Params, check_params, count_params, flatten, init_params, unflatten
 from model.training.checkpoint import (
@@ -39,7 +39,7 @@ from model.training.checkpoint import (
     lock_checkpoint,
     save_checkpoint,
 )
-from model.training.checkpoint_checks import MAX_COUNT
+from model.training.checkpoint_checks import MAX_COUNT, check_seed
 from model.training.ctrl_c import CtrlC, ctrl_c_stops_softly
 
 # The defaults of a new run, the command line's too (see the README).
@@ -366,8 +366,8 @@ def _check_settings(s: TrainSettings) -> None:
         )
     if s.lr_schedule not in (None, *SCHEDULES):
         raise ValueError(f"lr_schedule must be 'constant' or 'linear', got {s.lr_schedule!r}")
-    if s.seed is not None and not is_whole_number(s.seed):
-        raise ValueError(f"seed must be a whole number, got {s.seed!r}")
+    if s.seed is not None:
+        check_seed(s.seed)  # the loader's own check: what is saved can be loaded
 
 
 def _check_run_length(epochs: int, steps_per_epoch: int) -> None:

@@ -110,3 +110,18 @@ def test_columns_no_longer_reach_generate(tmp_path):
     data["params"]["b1"] = [[x] for x in data["params"]["b1"]]
     (tmp_path / "cols.json").write_text(json.dumps(data))
     assert main(["generate", "--checkpoint", str(tmp_path / "cols.json")]) == 2
+
+
+TOO_LONG = pytest.param(10**5000, id="5000-digits")  # json.dumps refuses it: no repr as an id
+
+
+@pytest.mark.parametrize("seed", [2**64 + 1, -(2**64) - 1, TOO_LONG])
+def test_a_seed_json_could_not_hold_is_refused_up_front(tmp_path, seed):
+    with pytest.raises(ValueError, match="seed must be a whole number from -2"):
+        Trainer(NAMES, TrainSettings(epochs=1, seed=seed, checkpoint=tmp_path / "c.json"))
+
+
+@pytest.mark.parametrize("seed", [2**64, -(2**64), 0])
+def test_the_largest_seeds_allowed_are_saved_and_loaded(tmp_path, seed):
+    Trainer(NAMES, TrainSettings(epochs=1, seed=seed, checkpoint=tmp_path / "c.json")).run()
+    assert load_checkpoint(tmp_path / "c.json").seed == seed
