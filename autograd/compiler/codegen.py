@@ -28,6 +28,7 @@ import math
 import re
 from collections.abc import Iterator
 
+from autograd.escape import visible
 from autograd.graph import topological_order
 from autograd.value import Value
 
@@ -235,17 +236,10 @@ def _args(node: Value, expr: dict[int, str]) -> str:
 def _scope_comment(node: Value, scope: str, lines: list[str]) -> str:
     """Add a `# scope` line when the scope changes; return the scope now in force."""
     if node.scope != scope:
-        lines.append(f"# {comment_text(node.scope or '(no scope)')}")
+        # visible(): a line break in the user's scope would end the comment, and the
+        # rest would be a line of the generated code, run at every replay.
+        lines.append(f"# {visible(node.scope or '(no scope)')}")
     return node.scope
-
-
-def comment_text(text: str) -> str:
-    """`text` fit for a `#` comment: a line break (or a NUL) written as an escape, \\n.
-
-    A scope is the user's string; a line break in it would end the comment and make
-    the rest a line of the generated code, run at every replay.
-    """
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _reaches_input(order: list[Value], inputs: set[int]) -> dict[int, bool]:

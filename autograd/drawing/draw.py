@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from autograd.drawing import views
 from autograd.drawing.dot_program import notebook_view
 from autograd.drawing.pages import write_html_page
+from autograd.escape import visible
 from autograd.value import Value
 
 if TYPE_CHECKING:
@@ -163,15 +164,6 @@ def short(x: float) -> str:
 
 _RECORD_ESCAPES = str.maketrans({c: "\\" + c for c in '\\{}|<>"'})
 _STRING_ESCAPES = str.maketrans({c: "\\" + c for c in '\\"'})
-
-
-def visible(text: str) -> str:
-    """`text` with NUL, line breaks and other invisible characters written as escapes: \\x00, \\n.
-
-    A NUL ends DOT's text early and a line break splits a box: a user's label or
-    scope is shown as written, never read as DOT.
-    """
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def dot_string(text: str) -> str:

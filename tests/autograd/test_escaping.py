@@ -15,10 +15,10 @@ import warnings
 import pytest
 
 from autograd import Value, draw, jit, player, save_html
-from autograd.compiler.codegen import comment_text
 from autograd.context import scope
-from autograd.drawing.draw import dot_string, visible
+from autograd.drawing.draw import dot_string
 from autograd.drawing.pages import script_json
+from autograd.escape import visible
 
 HOSTILE = [
     "evil\ng_x = 1000.0\n#",
@@ -45,7 +45,7 @@ def test_a_scope_name_never_becomes_a_line_of_the_generated_code(name):
     assert (loss, grads) == (8.0, (4.0, 2.0))  # d/dx (xy + x) = y + 1, d/dy = x
     assert compiled(5.0, -1.0) == (0.0, (0.0, 5.0))  # at every replay
     comments = [line.strip() for line in compiled.source.splitlines() if "#" in line]
-    assert f"# {comment_text(name)}" in comments
+    assert f"# {visible(name)}" in comments
     assert all(ch.isprintable() for ch in compiled.source.replace("\n", ""))
 
 
