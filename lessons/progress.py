@@ -20,6 +20,7 @@ from pathlib import Path
 
 from autograd import file_lock
 from autograd.files import read_text, write_atomically
+from model.helpers.checks import is_whole_number, shown
 
 FILE_NAME = "progress.json"
 NOTES = "notes"  # a lesson's facts to keep that are not exercises, e.g. how its model was trained
@@ -70,12 +71,14 @@ def entry_problem(name: str, entry: object) -> str | None:
     if not isinstance(entry, dict):
         return f'must be {{"done": [...], "total": N}}, not {type(entry).__name__}'
     total, done = entry.get("total"), entry.get("done")
-    if not _is_count(total) or not 0 <= total <= MAX_EXERCISES:
-        return f"has total {_short(total)}, not a whole number from 0 to {MAX_EXERCISES}"
-    numbers_ok = isinstance(done, list) and all(_is_count(n) and 1 <= n <= total for n in done)
+    if not is_whole_number(total) or not 0 <= total <= MAX_EXERCISES:
+        return f"has total {shown(total)}, not a whole number from 0 to {MAX_EXERCISES}"
+    numbers_ok = isinstance(done, list) and all(
+        is_whole_number(n) and 1 <= n <= total for n in done
+    )
     if not numbers_ok or len(set(done)) != len(done):
         return (
-            f"has done {_short(done)}, not a list of exercise numbers from 1 to {total}, each once"
+            f"has done {shown(done)}, not a list of exercise numbers from 1 to {total}, each once"
         )
     return None
 
@@ -158,16 +161,6 @@ def update(out: str | Path, change: Callable[[Progress], None]) -> None:
     finally:
         if fd is not None:
             file_lock.release(fd, lock)
-
-
-def _is_count(x: object) -> bool:
-    """A whole number, not a bool (JSON's true is not 1 here), never NaN or a float."""
-    return isinstance(x, int) and not isinstance(x, bool)
-
-
-def _short(x: object) -> str:
-    text = repr(x)
-    return text if len(text) <= 40 else text[:40] + "..."
 
 
 def _warn(message: str) -> None:

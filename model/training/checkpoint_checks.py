@@ -16,7 +16,7 @@ from dataclasses import fields
 
 from model.backends import BACKENDS
 from model.data import VOCAB
-from model.helpers.checks import is_real_number, is_whole_number
+from model.helpers.checks import is_real_number, is_whole_number, shown
 from model.optim import OPTIMIZERS
 from model.params import Config, check_params, shapes
 
@@ -55,7 +55,7 @@ def check_weights(params: object, config: Config) -> None:
         for row in rows:
             for x in row:
                 if not _is_finite(x):
-                    raise ValueError(f"weight {name} holds {_short(x)}, not a finite number")
+                    raise ValueError(f"weight {name} holds {shown(x)}, not a finite number")
 
 
 def check_optimizer(state: object, size: int) -> dict:
@@ -138,7 +138,7 @@ def check_backend(backend: object) -> str:
 def check_seed(seed: object) -> int:
     """A seed: a whole number within ±MAX_SEED (JSON cannot write one of 4,300 digits)."""
     if not is_whole_number(seed) or not -MAX_SEED <= seed <= MAX_SEED:
-        raise ValueError(f"seed must be a whole number from -2**64 to 2**64, got {_short(seed)}")
+        raise ValueError(f"seed must be a whole number from -2**64 to 2**64, got {shown(seed)}")
     return seed
 
 
@@ -150,14 +150,6 @@ def _is_finite(x: object) -> bool:
         return math.isfinite(x)
     except OverflowError:  # an int of 400 digits: JSON allows it, floats do not
         return False
-
-
-def _short(x: object) -> str:
-    """repr(x), cut to 40 characters; an int too long for repr is told by its size."""
-    if is_whole_number(x) and x.bit_length() > 128:
-        return f"a whole number of {x.bit_length():,} bits"
-    text = repr(x)
-    return text if len(text) <= 40 else text[:40] + "..."
 
 
 def _kind(x: object) -> str:
