@@ -11,7 +11,11 @@ Three details make it safe to use on a learner's files:
 - a symlink stays a symlink: the file it points to is the one replaced.
 
 check_writable() and check_readable() find a path that cannot be used before a
-long job starts, with a message that says why.
+long job starts, with a message that says why. Every path the project reads or
+writes must be a regular file (or not exist yet): a folder, a device such as
+/dev/zero, a FIFO or a loop of symbolic links gets a sentence, never a traceback,
+an endless read or a replaced device. read_text() reads a regular file only, and
+at most MAX_READ_BYTES of it.
 """
 
 from __future__ import annotations
@@ -24,24 +28,44 @@ import secrets
 import stat
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 # Errors the learner can do something about, in words (errno names the cause).
 _DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 _NOT_ALLOWED = {errno.EACCES, errno.EPERM, errno.EROFS}
+
+# The most read_text() reads: a checkpoint of the lesson's model is about 100 KB and the
+# course's names 10 KB, so a larger file is the wrong one (or /dev/zero), not one to load.
+MAX_READ_BYTES = 64 * 2**20
+
+# What a path can be instead of a regular file, in words.
+_KINDS = {
+    stat.S_IFIFO: "a FIFO (a named pipe: reading it would wait for a writer)",
+    stat.S_IFCHR: "a device (reading it might never end, writing would replace it)",
+    stat.S_IFBLK: "a device (a disk: it cannot hold our file)",
+    stat.S_IFSOCK: "a socket",
+}
 
 
 class SaveError(ValueError):
     """A file could not be written; the message says why, and that the old file is kept."""
 
 
-def write_atomically(path: str | Path, write: Callable[[TextIO], None]) -> Path:
+def write_atomically(
+    path: str | Path, write: Callable[[TextIO], None] | Callable[[BinaryIO], None],
+    *, binary: bool = False,
+) -> Path:  # fmt: skip
     """Call write(f) on a temporary file, then rename it over `path`; return `path`.
 
-    On a full disk or a folder that cannot be written, raise a SaveError in one
+    f is a UTF-8 text file, or a bytes file with binary=True (a PNG, a PDF). A
+    path that is not a regular file (a folder, a device, a FIFO, a link loop), a
+    full disk or a folder that cannot be written raise a SaveError in one
     sentence; other errors pass through. Either way the old file is kept as it was.
     """
     path = Path(path)
+    problem = path_problem(path) or (f"{path} is a folder, not a file" if path.is_dir() else "")
+    if problem:
+        raise SaveError(f"{problem}; nothing was written")
     target = _real_target(path)
     existed = target.exists()
     try:
@@ -52,8 +76,8 @@ def write_atomically(path: str | Path, write: Callable[[TextIO], None]) -> Path:
         _raise_if_explained(err, path, existed)
         raise
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            write(f)
+        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8") as f:
+            write(f)  # type: ignore[arg-type]  (text or bytes, as `binary` says)
             f.flush()
             os.fsync(f.fileno())  # the bytes are on disk before the rename makes them visible
         if existed:
@@ -66,17 +90,17 @@ def write_atomically(path: str | Path, write: Callable[[TextIO], None]) -> Path:
     return path
 
 
-def check_writable(path: str | Path) -> None:
+def check_writable(path: str | Path, example: str = "minillm.ckpt.json") -> None:
     """Raise a ValueError (a SaveError for a system error) now if `path` could not be written.
 
     Call it before a long job that saves at its end: a path that is a folder, a
     folder inside a file, or a read-only folder is then found in a second, not
-    after an hour. A temporary file is created and removed to find out.
+    after an hour. A temporary file is created and removed to find out. `example`
+    is the file name the message suggests instead of a folder.
     """
     path = Path(path)
-    target = _real_target(path)
-    refuse_folder(path, "minillm.ckpt.json")
-    check_folder_writable(target.parent, path)
+    check_file(path, example)
+    check_folder_writable(_real_target(path).parent, path)
 
 
 def check_folder_writable(folder: str | Path, wanted: str | Path | None = None) -> None:
@@ -86,6 +110,9 @@ def check_folder_writable(folder: str | Path, wanted: str | Path | None = None) 
     """
     folder = Path(folder)
     wanted = folder if wanted is None else wanted
+    problem = path_problem(folder)  # a loop of links, a name too long, a device
+    if problem:
+        raise SaveError(f"{wanted} cannot be written: {problem}")
     existing = folder
     while not existing.exists():  # write_atomically makes the missing folders from here
         existing = existing.parent
@@ -108,10 +135,74 @@ def refuse_folder(path: str | Path, example: str) -> None:
 
 
 def check_readable(path: str | Path, example: str) -> None:
-    """Raise a ValueError if the file `path` (when it exists) is a folder or cannot be read."""
-    refuse_folder(path, example)
+    """Raise a ValueError if `path` (when it exists) is not a regular file or cannot be read."""
+    check_file(path, example)
     if os.path.exists(path) and not os.access(path, os.R_OK):
         raise ValueError(f"{path} cannot be read: you are not allowed to (see its permissions)")
+
+
+def check_file(path: str | Path, example: str) -> None:
+    """Raise a ValueError if `path` exists and is not a regular file (or a link to one)."""
+    problem = path_problem(path)
+    if problem:
+        raise ValueError(f"{problem}; give a file, e.g. {example}")
+    refuse_folder(path, example)
+
+
+def path_problem(path: str | Path) -> str | None:
+    """Why `path` cannot be read or replaced as a file, in words; None if it is one or is new.
+
+    The path is followed through symbolic links, as reading and saving follow them.
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None  # a new file (or a link to one still to be made)
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return f"{path} is a loop of symbolic links (a link that leads back to itself)"
+        if err.errno == errno.ENAMETOOLONG:
+            return f"{path} is a name too long for this system"
+        return None  # not allowed to look: reading or writing says so in its own words
+    if stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode):
+        return None  # a folder is refused by refuse_folder(), with an example of a file in it
+    kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a file")
+    return f"{path} is {kind}, not a regular file"
+
+
+def read_text(path: str | Path, example: str, max_bytes: int | None = None) -> str:
+    """The UTF-8 text of the regular file `path`, or a ValueError that says why not.
+
+    The file is opened without waiting (a FIFO never blocks) and checked once open,
+    so it cannot be swapped between the check and the read; more than `max_bytes`
+    (default MAX_READ_BYTES) is refused: /dev/zero or a wrong file never fills the memory.
+    FileNotFoundError and UnicodeDecodeError pass through for the caller's words.
+    """
+    check_readable(path, example)
+    max_bytes = MAX_READ_BYTES if max_bytes is None else max_bytes
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise
+    except OSError as err:
+        raise ValueError(
+            f"{path} cannot be read ({err.strerror}); give a file, e.g. {example}"
+        ) from None
+    with os.fdopen(fd, "rb") as f:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = _KINDS.get(stat.S_IFMT(mode), "a folder" if stat.S_ISDIR(mode) else "not a file")
+            raise ValueError(f"{path} is {kind}, not a regular file; give a file, e.g. {example}")
+        try:
+            data = f.read(max_bytes + 1)
+        except OSError as err:  # a file of /proc that refuses reads, a failing disk
+            raise ValueError(f"{path} cannot be read ({err.strerror}); give another file") from None
+    if len(data) > max_bytes:
+        raise ValueError(
+            f"{path} is larger than {max_bytes:,} bytes, the most read here "
+            f"(autograd.files.MAX_READ_BYTES): it is not a {example}-like file; give the right one"
+        )
+    return data.decode("utf-8")
 
 
 def remove_orphans(target: Path) -> list[Path]:

@@ -43,7 +43,7 @@ from typing import Any
 
 from autograd import GraphvizNotFound, draw, player, render, save_html
 from autograd.drawing.inline import InlineSvg
-from autograd.files import check_folder_writable
+from autograd.files import SaveError, check_folder_writable, write_atomically
 from lessons import progress
 from lessons.guesses import SEE_ANSWER, Asker, Asking, parse_guess
 from lessons.kit.session import in_notebook  # one test for both kinds of lesson
@@ -183,13 +183,7 @@ class Lesson:
             raise TypeError(
                 f"lesson {self.number} has no value {unknown}; it has {sorted(self.change_me)}"
             )
-        merged = {**self.change_me, **values}
-        for key, value in merged.items():
-            kind = type(self.change_me[key])
-            if kind is float and is_whole_number(value):
-                merged[key] = float(value)
-            elif not isinstance(merged[key], kind):
-                raise TypeError(f"{key} must be a {kind.__name__}, got {value!r}")
+        merged = self.typed({**self.change_me, **values})
         self.check_limits(merged, lang)
         self.check_out(Path(out or DEFAULT_OUT), lang)
         ctx = Context(
@@ -197,6 +191,24 @@ class Lesson:
         )
         ctx.header()
         return ctx
+
+    def typed(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The values, each of its CHANGE_ME type (a whole number is a float where one is wanted).
+
+        A TypeError names the value otherwise: "3" where 3 is wanted, or True (Python's
+        1) where a number is, would pass the range checks and fail deep in the lesson.
+        """
+        checked = {}
+        for key, value in values.items():
+            kind = type(self.change_me[key])
+            if kind is float and is_whole_number(value):
+                value = float(value)
+            if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+                raise TypeError(
+                    f"{key} must be a {kind.__name__} like {self.change_me[key]!r}, got {value!r}"
+                )
+            checked[key] = value
+        return checked
 
     def check_limits(self, values: dict[str, Any], lang: str | None) -> None:
         """Raise BadValue for NaN, inf, or a value out of its range (lessons/limits.py)."""
@@ -221,7 +233,7 @@ class Lesson:
                 nb["lang"], nb["quick"], nb["out"], {}, **nb.get("options", {})
             )
         latest = function.__globals__.get("CHANGE_ME", {})
-        latest = {k: v for k, v in latest.items() if k in self.change_me}
+        latest = self.typed({k: v for k, v in latest.items() if k in self.change_me})
         self.check_limits(latest, self._notebook_ctx.lang)
         self._notebook_ctx.values.update(latest)
         return self._notebook_ctx
@@ -267,6 +279,9 @@ class Lesson:
         except BadValue as err:  # a value the lesson cannot use, e.g. a temperature of 0
             print(f"lesson {self.number}: {err}", file=sys.stderr)
             return 2
+        except SaveError as err:  # a full disk, a read-only folder: one sentence, files kept
+            print(f"lesson {self.number}: {err}", file=sys.stderr)
+            return 1
         except KeyboardInterrupt:  # Ctrl-C, e.g. at a question: the exercises done are kept
             stopped = Text("common", lang)("stopped_interrupted")
             print(f"\nlesson {self.number}: {stopped}", file=sys.stderr)
@@ -615,7 +630,7 @@ class Context:
         if len(curves) > 1:
             axes.legend()
         path = self.out_file(name + ".png")
-        figure.savefig(path, dpi=110)
+        write_atomically(path, lambda f: figure.savefig(f, format="png", dpi=110), binary=True)
         return self.saved(path, title)
 
     def loss_curves(self, losses: dict[str, Sequence[float]], name: str, title: str) -> None:

@@ -21,8 +21,9 @@ from lessons import progress
 from lessons.common import Context, Lesson, next_letters, start_of_name
 from lessons.pictures import line_chart
 from model import Config, count_params, examples, generate, init_params, load_names, manual, train
-from model.data import VOCAB, count_positions
+from model.data import count_positions
 from model.params import flatten
+from model.sample import prefix_problem
 from model.training.checkpoint import load_checkpoint
 
 # %% Change me! Then run the lesson again (or: python -m lessons 6 --epochs 5).
@@ -48,7 +49,7 @@ def check_values(ctx: Context) -> None:
     v = ctx.values
     ctx.require(v["epochs"] >= 1 and v["lr"] > 0, "bad_training")
     ctx.require(v["temperature_before"] > 0 and v["temperature"] > 0, "bad_temperature")
-    ctx.require(all(ch in VOCAB for ch in start_of_name(v["prefix"])), "bad_prefix")
+    ctx.require(prefix_problem(start_of_name(v["prefix"])) is None, "bad_prefix")
 
 
 @lesson.step

@@ -26,8 +26,8 @@ from model import (
     manual_loss_and_grads,
     train,
 )  # fmt: skip
-from model.data import VOCAB
 from model.params import Params
+from model.sample import prefix_problem
 
 # %% Change me! Then run the lesson again (or: python -m lessons 10 --temperature 0.5).
 CHANGE_ME = {
@@ -85,7 +85,7 @@ def check_values(ctx: Context) -> None:
     """Stop at once on a value the lesson cannot use, rather than after minutes of training."""
     v = ctx.values
     ctx.require(v["epochs"] >= 1 and v["sgd_lr"] > 0 and v["temperature"] > 0, "bad_numbers")
-    ctx.require(all(ch in VOCAB for ch in start_of_name(v["prefix"])), "bad_prefix")
+    ctx.require(prefix_problem(start_of_name(v["prefix"])) is None, "bad_prefix")
 
 
 @lesson.step

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from autograd.files import SaveError, write_atomically
 from lessons import all_lessons
 from lessons.kit.source import LessonSourceError, notebook_first_lessons
 from lessons.kit.writer import write_notebook as write_source_notebook
@@ -360,15 +361,16 @@ def write_notebook(number: int, lang: str, folder: str | Path = ".", quick: bool
         raise NotebookError(f"there is no lesson {number}; the lessons are {all_lessons()}")
     folder = Path(folder)
     path = folder / notebook_name(number, lang)
+    nbformat = require_nbformat()
     try:
         if number in notebook_first_lessons():  # Jupytext writes it from lessons/<lang>/
             return write_source_notebook(number, lang, folder, quick)
         notebook = build_notebook(number, lang, quick)
-        folder.mkdir(parents=True, exist_ok=True)
-        require_nbformat().write(notebook, str(path))
+        return write_atomically(path, lambda f: nbformat.write(notebook, f))
+    except SaveError as err:
+        raise NotebookError(f"cannot write the notebook: {err}") from None
     except OSError as err:
         raise NotebookError(f"cannot write {path}: {err.strerror or err}") from None
-    return path
 
 
 # ---------------------------------------------------------------------------- command line

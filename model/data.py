@@ -13,11 +13,12 @@ from collections.abc import Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 
-from autograd.files import check_readable
+from autograd.files import read_text
 
 VOCAB = ".abcdefghijklmnopqrstuvwxyz"  # id 0 is ".", then a=1 ... z=26
 BOUNDARY = "."
 CHAR_TO_ID = {ch: i for i, ch in enumerate(VOCAB)}
+BOM = "\ufeff"  # the byte order mark some editors write at the start of a UTF-8 file
 MAX_NAME_LENGTH = 64  # the longest Pokémon name has 12 letters
 
 
@@ -51,16 +52,17 @@ def load_names(path: str | Path | None = None) -> list[str]:
         text = resources.files("model").joinpath("data/pokemon.txt").read_text("utf-8")
         source = "the built-in names"
     else:
-        check_readable(path, "names.txt")
+        if not str(path):
+            raise ValueError("the names file is empty: give a file, e.g. names.txt")
         try:
-            text = Path(path).read_text("utf-8")
+            text = read_text(path, "names.txt").removeprefix(BOM)  # Notepad starts with one
         except FileNotFoundError:
             raise FileNotFoundError(f"names file not found: {path}") from None
         except UnicodeDecodeError as err:
             raise ValueError(f"{path} is not UTF-8 text ({err.reason}); save it as UTF-8") from None
         source = str(path)
     names = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(lines(text), start=1):
         name = clean_name(line)
         if not name:
             continue  # empty lines are skipped
@@ -71,6 +73,15 @@ def load_names(path: str | Path | None = None) -> list[str]:
     if not names:
         raise ValueError(f"{source} has no names: write one name a line")
     return names
+
+
+def lines(text: str) -> list[str]:
+    """The lines of a text file, cut at line ends only (\\n, \\r\\n, \\r).
+
+    str.splitlines() also cuts at \\v, \\f, \\x1c-\\x1e, \\x85 and U+2028/U+2029:
+    the line numbers of errors would then not be the editor's.
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def name_problem(name: str, as_written: str | None = None) -> str | None:

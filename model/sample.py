@@ -26,7 +26,30 @@ def next_char_probs(params: Params, ids: list[int], temperature: float = 1.0) ->
     likely characters likelier, T > 1 flattens the odds.
     """
     logits = forward(params, ids)["logits"]
-    return softmax([z / temperature for z in logits])
+    probs = softmax([z / temperature for z in logits])
+    if not all(math.isfinite(p) for p in probs):  # huge weights: inf - inf in the softmax
+        raise OverflowError(f"the next letter's odds after {decode(ids)!r} are not finite numbers")
+    return probs
+
+
+def prefix_problem(prefix: object) -> str | None:
+    """Why `prefix` cannot start a name, in words; None when it can.
+
+    Only the letters a to z, after an optional "." (the start of a name): a "."
+    anywhere else is the end of a name, and the model would go on after it.
+    """
+    if not isinstance(prefix, str):
+        return f"the prefix must be a string such as '.pik', got {type(prefix).__name__}"
+    if not prefix:
+        return 'the prefix is empty; start with "." for a name from scratch'
+    letters = prefix.lower().removeprefix(BOUNDARY)
+    bad = [ch for ch in letters if not ("a" <= ch <= "z")]
+    if bad:
+        return (
+            f"the prefix {prefix!r} has {bad[0]!r}: it may use only the letters a to z, "
+            f'after an optional "." at its start'
+        )
+    return None
 
 
 def generate(
@@ -52,9 +75,10 @@ def generate(
             "overflow"
         )
     check_whole_number(max_len, "max_len", 0)
-    if not prefix:
-        raise ValueError('the prefix is empty; start with "." for a name from scratch')
-    ids = encode(prefix.lower())  # raises on a character outside the vocabulary
+    problem = prefix_problem(prefix)
+    if problem:
+        raise ValueError(problem)
+    ids = encode(prefix.lower())
     rng = random.Random(seed)
     end = CHAR_TO_ID[BOUNDARY]
     for _ in range(max_len):

@@ -28,6 +28,7 @@ import math
 import re
 from collections.abc import Iterator
 
+from autograd.escape import visible
 from autograd.graph import topological_order
 from autograd.value import Value
 
@@ -47,7 +48,8 @@ class Names:
         self.counts: dict[str, int] = {}
 
     def fresh(self, label: str, stem: str) -> str:
-        name = re.sub(r"\W+", "_", label).strip("_")
+        # ASCII only: Python folds identifiers to NFKC, so a label "ﬁ" would be the variable fi.
+        name = re.sub(r"[^0-9A-Za-z_]+", "_", label).strip("_")
         # g_... and which_... are the backward's own names (gradients, the argmax of a max).
         free = name.isidentifier() and not keyword.iskeyword(name) and name not in self.used
         if free and not name.startswith(("g_", "which_")):
@@ -234,7 +236,9 @@ def _args(node: Value, expr: dict[int, str]) -> str:
 def _scope_comment(node: Value, scope: str, lines: list[str]) -> str:
     """Add a `# scope` line when the scope changes; return the scope now in force."""
     if node.scope != scope:
-        lines.append(f"# {node.scope or '(no scope)'}")
+        # visible(): a line break in the user's scope would end the comment, and the
+        # rest would be a line of the generated code, run at every replay.
+        lines.append(f"# {visible(node.scope or '(no scope)')}")
     return node.scope
 
 

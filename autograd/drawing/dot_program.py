@@ -16,6 +16,7 @@ from string import Template
 
 from autograd.drawing.inline import inline_svg
 from autograd.drawing.pages import html_page, write_html_page
+from autograd.files import write_atomically
 
 DOT_FORMATS = ("svg", "png", "pdf")  # the formats the dot program makes for us
 TIMEOUT = 60.0  # seconds: a very big graph can keep dot busy for hours
@@ -85,6 +86,5 @@ def run_dot(dot: str, source: str, format: str, timeout: float) -> bytes:
 
 def save_fallbacks(source: str, path: Path) -> tuple[Path, Path]:
     """The DOT text and the HTML page, saved next to `path`, for when dot cannot help."""
-    dot_path = path.with_suffix(".dot")
-    dot_path.write_text(source, encoding="utf-8")
+    dot_path = write_atomically(path.with_suffix(".dot"), lambda f: f.write(source))
     return dot_path, write_html_page(source, path.with_suffix(".html"))

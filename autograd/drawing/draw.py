@@ -18,6 +18,7 @@ from autograd.drawing import views
 from autograd.drawing.dot_program import notebook_view
 from autograd.drawing.language import Words, words
 from autograd.drawing.pages import write_html_page
+from autograd.escape import visible
 from autograd.value import Value
 
 if TYPE_CHECKING:
@@ -184,19 +185,25 @@ def _stub_label(stub: views.Stub, said: Words) -> str:
 
 
 _RECORD_ESCAPES = str.maketrans({c: "\\" + c for c in '\\{}|<>"'})
+_STRING_ESCAPES = str.maketrans({c: "\\" + c for c in '\\"'})
+
+
+def dot_string(text: str) -> str:
+    """`text` safe inside a DOT "..." string: a trailing backslash cannot escape the quote."""
+    return visible(text).translate(_STRING_ESCAPES)
 
 
 def _record(*fields: str, horizontal: bool = True) -> str:
     """A record label, "{ a | b | c }": fields side by side with rankdir=LR (braces do that),
     stacked with rankdir=TB."""
-    body = " | ".join(f.translate(_RECORD_ESCAPES) for f in fields if f)
+    body = " | ".join(visible(f).translate(_RECORD_ESCAPES) for f in fields if f)
     return f"{{ {body} }}" if horizontal else body
 
 
 def _new_graph(notice: str = "", rankdir: str = "LR") -> graphviz.Digraph:
     graph_attr = {"rankdir": rankdir, "fontname": "Helvetica"}
     if notice:
-        graph_attr |= {"label": notice, "labelloc": "t"}
+        graph_attr |= {"label": dot_string(notice), "labelloc": "t"}
     return _drawing_class()(
         "autograd",
         graph_attr=graph_attr,

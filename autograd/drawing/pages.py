@@ -15,6 +15,8 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 
+from autograd.files import write_atomically
+
 _PAGE = Template("""\
 <!DOCTYPE html>
 <html lang="en">
@@ -48,17 +50,34 @@ def html_page(source: str, title: str = "autograd graph") -> str:
 
 
 def write_html_page(source: str, path: str | Path) -> Path:
-    """Save html_page(source) at `path` (its folder made if needed) and return the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html_page(source, title=path.stem), encoding="utf-8")
-    return path
+    """Save html_page(source) at `path` (its folder made if needed), atomically; return the path."""
+    page = html_page(source, title=Path(path).stem)
+    return write_atomically(path, lambda f: f.write(page))
 
 
 def script_json(data: object) -> str:
-    """`data` as JSON that is safe inside a <script> element."""
+    """`data` as JSON that is safe inside a <script> element, and that JSON.parse reads.
+
+    Python writes an infinity as Infinity, which JSON.parse refuses (the page would
+    never draw); 1e999 is valid JSON and JSON.parse reads it as Infinity. A NaN has
+    no JSON number at all: it is refused here rather than shown as a wrong number.
+    """
+    text = _NON_FINITE.sub(_finite_spelling, json.dumps(data))
     # "<" written as \u003c cannot close the <script> early; JSON.parse reads it back.
-    return json.dumps(data).translate({ord("<"): "\\u003c", ord(">"): "\\u003e"})
+    return text.translate({ord("<"): "\\u003c", ord(">"): "\\u003e"})
+
+
+# A JSON string (left as it is), or one of the words Python writes for inf and NaN.
+_NON_FINITE = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
+
+
+def _finite_spelling(match: re.Match) -> str:
+    word = match.group(1)
+    if word is None:
+        return match.group(0)  # a string, even one that reads "Infinity"
+    if word == "NaN":
+        raise ValueError("a NaN cannot be shown in the page: find the operation that made it")
+    return word.replace("Infinity", "1e999")
 
 
 @functools.cache

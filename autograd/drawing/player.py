@@ -21,6 +21,7 @@ from autograd.drawing.language import Words, words
 from autograd.drawing.pages import script_json, viz_js
 from autograd.drawing.player_script import Notes, enclosing_scopes, scope_script, value_script
 from autograd.drawing.player_trace import backward_steps
+from autograd.files import write_atomically
 from autograd.graph import topological_order
 from autograd.value import Value
 
@@ -36,13 +37,11 @@ class Player:
         self.page = page  # the whole self-contained HTML page
 
     def save(self, path: str | Path) -> Path:
-        """Write the page at `path` (".html" added if it has no suffix) and return the path."""
+        """Write the page at `path` (".html" added if it has no suffix), atomically; return it."""
         path = Path(path)
         if not path.suffix:
             path = path.with_suffix(".html")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.page, encoding="utf-8")
-        return path
+        return write_atomically(path, lambda f: f.write(self.page))
 
     def _repr_html_(self) -> str:
         """The page in an iframe, so its script and styles stay apart from the notebook's."""

@@ -22,6 +22,7 @@ from autograd.drawing.dot_program import (
 )
 from autograd.drawing.draw import draw
 from autograd.drawing.pages import write_html_page
+from autograd.files import write_atomically
 from autograd.value import Value
 
 FORMATS = (*DOT_FORMATS, "dot", "html")
@@ -41,10 +42,8 @@ def render(
     """
     source = _source(graph_or_root)
     format, path = format_and_path(path, format)
-    path.parent.mkdir(parents=True, exist_ok=True)
     if format == "dot":
-        path.write_text(source, encoding="utf-8")
-        return path
+        return write_atomically(path, lambda f: f.write(source))
     if format == "html":
         return save_html(source, path)
     dot = shutil.which("dot")  # looked up on each call: installing Graphviz later works
@@ -56,7 +55,7 @@ def render(
             html_path,
         )
     try:
-        path.write_bytes(run_dot(dot, source, format, timeout))
+        picture = run_dot(dot, source, format, timeout)
     except subprocess.TimeoutExpired:
         dot_path, html_path = save_fallbacks(source, path)
         raise TimeoutError(
@@ -64,7 +63,7 @@ def render(
             "(group_by='scope', focus=..., scope=...), or open the page saved as "
             f"{html_path} (the DOT text is in {dot_path})"
         ) from None
-    return path
+    return write_atomically(path, lambda f: f.write(picture), binary=True)
 
 
 def format_and_path(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from autograd.files import write_atomically
 from lessons.kit.source import LessonSourceError, read_cells, source_path
 
 KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -29,7 +30,5 @@ def write_notebook(number: int, lang: str, out: str | Path = ".", quick: bool = 
     notebook = nbformat.v4.new_notebook(cells=cells)
     notebook.metadata["kernelspec"] = KERNEL
     notebook.metadata["language_info"] = {"name": "python"}
-    path = Path(out) / f"lesson{number:02d}_{lang}.ipynb"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    jupytext.write(notebook, path, fmt="ipynb")
-    return path
+    text = jupytext.writes(notebook, fmt="ipynb")
+    return write_atomically(Path(out) / f"lesson{number:02d}_{lang}.ipynb", lambda f: f.write(text))

@@ -23,8 +23,8 @@ from autograd.drawing.rendering import format_and_path
 from model.autodiff import SCOPES, forward, to_values
 from model.data import BOUNDARY, clean_name, count_positions, decode, examples
 from model.helpers.checks import is_whole_number
-from model.params import Params, config_of, init_params
-from model.training.checkpoint import check_writable, load_checkpoint
+from model.params import Params, config_of
+from model.training.checkpoint import check_writable, load_params
 
 if TYPE_CHECKING:
     import graphviz
@@ -210,8 +210,8 @@ def cmd_graph(args: argparse.Namespace) -> int:
         raise ValueError(f"--scope draws its own view: use --scope {args.scope} without --view")
     view = args.view or "scopes"
     format, out = _format_and_path(args.format, args.out)
-    check_writable(out)  # a folder, or a folder inside a file: say so before drawing
-    params = load_checkpoint(args.checkpoint).params if args.checkpoint else init_params()
+    check_writable(out, f"{DEFAULT_OUT}.{format}")  # a folder, a device: said before drawing
+    params = load_params(args.checkpoint)
     graph = build_position_graph(params, args.word, args.position, fused=not args.pure)
     what = f"--scope {args.scope}" if args.scope else f"--view {view}"
     print(

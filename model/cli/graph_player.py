@@ -22,8 +22,8 @@ from autograd.drawing.draw import DRAW_MAX_NODES
 from autograd.drawing.language import words
 from model.cli.graph_cmd import DEFAULT_WORD, VIEWS, build_position_graph, position_example
 from model.compare import StepComparison, compare_steps
-from model.params import Params, init_params
-from model.training.checkpoint import load_checkpoint
+from model.params import Params
+from model.training.checkpoint import load_params
 
 WORDS = Path(__file__).parents[1] / "words"  # model/words/: the model's, beside autograd's
 DEFAULT_OUT = "minillm-player.html"
@@ -88,7 +88,7 @@ def cmd_player(args: argparse.Namespace) -> int:
     out = Path(args.out or DEFAULT_OUT)
     if out.suffix.lower() not in ("", ".html"):
         raise ValueError(f"--player writes an HTML page: end --out in .html, not {out.suffix}")
-    params = load_checkpoint(args.checkpoint).params if args.checkpoint else init_params()
+    params = load_params(args.checkpoint)
     what = f"--scope {args.scope}" if args.scope else f"--view {args.view or 'scopes'}"
     print(f"minillm graph: writing the backprop player, {what}", file=sys.stderr)
     try:

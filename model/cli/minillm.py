@@ -28,9 +28,9 @@ from model.compare import compare_backends, compare_steps
 from model.data import decode
 from model.helpers.closed_output import quiet_when_output_closes
 from model.helpers.strict_args import at_least, parse_args
-from model.params import Params, init_params
+from model.params import Params
 from model.sample import generate
-from model.training.checkpoint import load_checkpoint
+from model.training.checkpoint import load_checkpoint, load_params
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -90,6 +90,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, FileNotFoundError, TorchNotInstalled) as err:
         print(f"minillm {args.command}: error: {err}", file=sys.stderr)
         return 2
+    except ArithmeticError as err:  # an overflow of the engine: weights huge, though finite
+        print(
+            f"minillm {args.command}: error: the numbers grew beyond what a float holds "
+            f"({err}); these weights are too large to compute with: use a checkpoint of a "
+            "run that did not diverge",
+            file=sys.stderr,
+        )
+        return 1
     except KeyboardInterrupt:  # a second Ctrl-C while training, or one elsewhere
         print(f"minillm {args.command}: stopped (Ctrl-C)", file=sys.stderr)
         return INTERRUPTED
@@ -116,9 +124,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise ValueError(
             f"--tolerance must be a finite number >= 0 (e.g. 1e-9), got {args.tolerance}"
         )
-    params = (
-        load_checkpoint(args.checkpoint).params if args.checkpoint else init_params(seed=args.seed)
-    )
+    params = load_params(args.checkpoint, seed=args.seed)
     if args.steps:
         return print_steps(params, args)
     backends = ["manual", "autograd"] + ([args.backend] if args.backend != "autograd" else [])

@@ -14,8 +14,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from autograd.files import SaveError, check_readable, check_writable, write_atomically
-from model.params import Config, Params, count_params
+from autograd.files import SaveError, check_writable, read_text, write_atomically
+from model.params import Config, Params, count_params, init_params
 from model.training import checkpoint_checks as checks
 from model.training.run_lock import CheckpointInUse, lock_checkpoint
 
@@ -25,6 +25,7 @@ __all__ = [
     "SaveError",
     "check_writable",
     "load_checkpoint",
+    "load_params",
     "lock_checkpoint",
     "save_checkpoint",
 ]
@@ -62,19 +63,21 @@ def save_checkpoint(path: str | Path, ckpt: Checkpoint) -> Path:
 
 def load_checkpoint(path: str | Path, config: Config | None = None) -> Checkpoint:
     """Read and check a checkpoint; every problem is a ValueError that names the file."""
+    if isinstance(path, str) and not path.strip():
+        raise ValueError(f"the checkpoint path is {path!r}: give a file, e.g. minillm.ckpt.json")
     path = Path(path)
-    check_readable(path, "minillm.ckpt.json")
     try:
-        data = json.loads(path.read_text("utf-8"))
+        text = read_text(path, "minillm.ckpt.json")  # a regular file, of a bounded size
     except FileNotFoundError:
         raise FileNotFoundError(
             f"no checkpoint at {path}; train one first: minillm train --checkpoint {path}"
         ) from None
-    except (ValueError, RecursionError) as err:  # bad JSON or UTF-8, a 5,000-digit number, ...
-        raise ValueError(
-            f"{path} is not a valid checkpoint: it is corrupt or truncated ({err}); "
-            "train again or use another checkpoint"
-        ) from None
+    except UnicodeDecodeError as err:
+        raise ValueError(_corrupt(path, err)) from None
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as err:  # bad JSON, a 5,000-digit number, ...
+        raise ValueError(_corrupt(path, err)) from None
     try:
         return _parse(data, config)
     except KeyError as err:
@@ -83,11 +86,27 @@ def load_checkpoint(path: str | Path, config: Config | None = None) -> Checkpoin
         raise ValueError(f"{path} is not a usable checkpoint: {err}") from None
 
 
+def load_params(path: str | Path | None, seed: int = 42) -> Params:
+    """The weights saved at `path`, or the first weights (init_params(seed)) when path is None.
+
+    An empty path is an error, not "no checkpoint": --checkpoint "" is most likely a
+    variable that was not set.
+    """
+    return init_params(seed=seed) if path is None else load_checkpoint(path).params
+
+
+def _corrupt(path: Path, err: Exception) -> str:
+    return (
+        f"{path} is not a valid checkpoint: it is corrupt or truncated ({err}); "
+        "train again or use another checkpoint"
+    )
+
+
 def _parse(data: object, config: Config | None) -> Checkpoint:
     """Every field checked (checkpoint_checks.py); optional ones take their defaults."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ValueError(f"it is not a {FORMAT} file")
-    if data.get("version") != VERSION:
+    if type(data.get("version")) is not int or data["version"] != VERSION:  # true == 1 in Python
         raise ValueError(f"version {data.get('version')!r} is not supported (expected {VERSION})")
     saved = checks.check_config(data["config"])
     if config is not None and saved != config:

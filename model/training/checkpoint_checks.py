@@ -16,13 +16,14 @@ from dataclasses import fields
 
 from model.backends import BACKENDS
 from model.data import VOCAB
-from model.helpers.checks import is_real_number, is_whole_number
+from model.helpers.checks import is_real_number, is_whole_number, shown
 from model.optim import OPTIMIZERS
-from model.params import Config, check_params
+from model.params import Config, check_params, shapes
 
 # Counters above 2**53 are no longer exact as floats (the schedule divides by them);
 # a run at a million positions a second would need 285 years to reach it.
 MAX_COUNT = 2**53
+MAX_SEED = 2**64  # Python's json refuses ints of more than 4,300 digits: a seed must be saved
 MT_WORDS = 625  # Python's generator: 624 words of state and a position, as getstate() gives
 
 
@@ -43,12 +44,18 @@ def check_config(raw: object) -> Config:
 
 
 def check_weights(params: object, config: Config) -> None:
-    """The ten weights, with the shapes of `config`, every entry a finite number."""
+    """The ten weights, with the shapes of `config`, every entry a finite number.
+
+    Each entry of a vector must be a number too, not a list: a vector written as
+    a column ([[0.1], [0.2], ...]) has the right length but crashes sampling.
+    """
     check_params(params, config)
-    for name, w in params.items():  # type: ignore[union-attr]  (check_params: a dict)
-        for x in (v for row in w for v in (row if isinstance(row, list) else [row])):
-            if not _is_finite(x):
-                raise ValueError(f"weight {name} holds {x!r}, not a finite number")
+    for name, shape in shapes(config).items():
+        rows = params[name] if len(shape) == 2 else [params[name]]  # type: ignore[index]
+        for row in rows:
+            for x in row:
+                if not _is_finite(x):
+                    raise ValueError(f"weight {name} holds {shown(x)}, not a finite number")
 
 
 def check_optimizer(state: object, size: int) -> dict:
@@ -58,7 +65,7 @@ def check_optimizer(state: object, size: int) -> dict:
     if not isinstance(state, dict):
         raise ValueError(f"optimizer must be a dict, got {_kind(state)}")
     name = state.get("name")
-    if name not in OPTIMIZERS:
+    if not isinstance(name, str) or name not in OPTIMIZERS:
         raise ValueError(f"optimizer name is {name!r}; it must be one of {sorted(OPTIMIZERS)}")
     lr = state.get("lr")
     if not (_is_finite(lr) and lr > 0):
@@ -129,8 +136,9 @@ def check_backend(backend: object) -> str:
 
 
 def check_seed(seed: object) -> int:
-    if not is_whole_number(seed):
-        raise ValueError(f"seed must be a whole number, got {seed!r}")
+    """A seed: a whole number within ±MAX_SEED (JSON cannot write one of 4,300 digits)."""
+    if not is_whole_number(seed) or not -MAX_SEED <= seed <= MAX_SEED:
+        raise ValueError(f"seed must be a whole number from -2**64 to 2**64, got {shown(seed)}")
     return seed
 
 

@@ -34,7 +34,7 @@ from typing import NamedTuple
 
 from model.backends import Window, make_batch_step
 from model.data import check_names, count_positions, examples, fingerprint
-from model.helpers.checks import check_whole_number, is_whole_number
+from model.helpers.checks import check_whole_number
 from model.optim import make_optimizer
 from model.params import Config, Params, check_params, count_params, flatten, init_params, unflatten
 from model.training.checkpoint import (
@@ -44,6 +44,7 @@ from model.training.checkpoint import (
     lock_checkpoint,
     save_checkpoint,
 )
+from model.training.checkpoint_checks import MAX_COUNT, check_seed
 from model.training.ctrl_c import CtrlC, ctrl_c_stops_softly
 
 # The defaults of a new run, the command line's too (see the README).
@@ -116,6 +117,7 @@ class Trainer:
         self.settings = settings
         self.config = config
         _check_settings(settings)
+        _check_run_length(settings.epochs, self.steps_per_epoch())
         start = self._resumed() if settings.resume else self._fresh(params)
         self.batch_step = make_batch_step(settings.backend, config, settings.fused)
         self.opt = make_optimizer(start.optimizer["name"], count_params(config))
@@ -134,6 +136,7 @@ class Trainer:
         self.good = start  # the last state worth keeping
         self.saved: Path | None = Path(settings.checkpoint) if settings.resume else None
         self.ctrl_c = CtrlC()
+        self.output_closed: BrokenPipeError | None = None  # a callback's output went away
         self.callbacks: dict[str, list[Callback]] = {event: [] for event in EVENTS}
 
     # ------------------------------------------------------------------ callbacks
@@ -145,8 +148,18 @@ class Trainer:
         self.callbacks[event].append(callback)
 
     def trigger(self, event: str) -> None:
+        """Call the callbacks of `event`; a closed output stops the run as Ctrl-C does.
+
+        A print to a closed pipe (`minillm train 2>&1 | head -1`) raises
+        BrokenPipeError in a callback: the run then stops at the next window, keeps
+        (and saves) the names finished, and run() raises it again at its end.
+        """
         for callback in self.callbacks[event]:
-            callback(self)
+            try:
+                callback(self)
+            except BrokenPipeError as closed:
+                self.output_closed = closed
+                self.ctrl_c.pressed = True
 
     # ------------------------------------------------------------------ the run
 
@@ -172,6 +185,8 @@ class Trainer:
                 self._keep()  # the names finished in this epoch are kept
         self.seconds = time.perf_counter() - started
         self.trigger("on_run_end")
+        if self.output_closed:
+            raise self.output_closed  # after the save: the caller ends quietly (status 141)
         return self.result()
 
     def result(self) -> TrainResult:
@@ -349,10 +364,29 @@ def _check_settings(s: TrainSettings) -> None:
     """A clear ValueError for a setting that cannot work, before anything runs."""
     check_whole_number(s.epochs, "epochs", 0)
     check_whole_number(s.batch_size, "batch_size", 1)
+    if isinstance(s.checkpoint, str) and not s.checkpoint.strip():
+        raise ValueError(
+            f"the checkpoint path is {s.checkpoint!r}: give a file, e.g. minillm.ckpt.json "
+            "(or, in Python, checkpoint=None to save nothing)"
+        )
     if s.lr_schedule not in (None, *SCHEDULES):
         raise ValueError(f"lr_schedule must be 'constant' or 'linear', got {s.lr_schedule!r}")
-    if s.seed is not None and not is_whole_number(s.seed):
-        raise ValueError(f"seed must be a whole number, got {s.seed!r}")
+    if s.seed is not None:
+        check_seed(s.seed)  # the loader's own check: what is saved can be loaded
+
+
+def _check_run_length(epochs: int, steps_per_epoch: int) -> None:
+    """Refuse a run whose counters its own checkpoint could not hold (MAX_COUNT, 2**53).
+
+    The optimizer counts its steps, and a linear schedule the steps of the whole run:
+    both are saved, and loading refuses counts that floats no longer hold exactly.
+    """
+    if epochs * steps_per_epoch > MAX_COUNT:
+        raise ValueError(
+            f"epochs is {epochs:,}: that is {epochs * steps_per_epoch:,} optimizer steps, more "
+            f"than a checkpoint can count (2**53); give at most {MAX_COUNT // steps_per_epoch:,} "
+            "epochs with these names and this batch size"
+        )
 
 
 def _to_tuple(x: object) -> object:
