@@ -32,6 +32,7 @@ from model import manual
 from model.data import encode
 from model.params import Config, init_params
 from tests.lessons.notebook_first import TIMEOUT, execute, kernel_run, outputs
+from tests.terminal import as_in_a_terminal
 
 ROOT = Path(__file__).resolve().parents[2]
 # The same quantity, named in each language.
@@ -218,6 +219,7 @@ def test_ctrl_c_at_a_guess_ends_the_lesson_without_a_traceback(tmp_path):
     child = subprocess.Popen(
         [sys.executable, "-m", "lessons", *argv], cwd=ROOT, stdin=follower, stdout=follower,
         stderr=follower, close_fds=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=as_in_a_terminal,
     )  # fmt: skip
     os.close(follower)
     seen, pauses, deadline = "", 0, time.monotonic() + 180

@@ -22,6 +22,7 @@ import pytest
 from lessons import LESSONS, progress
 from lessons.__main__ import main
 from lessons.texts import Text
+from tests.terminal import as_in_a_terminal
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -247,9 +248,3 @@ def test_without_a_terminal_nothing_is_asked(tmp_path):
     assert done.returncode == 0, done.stderr
     assert Text("common", "en")("ask_prompt") not in done.stdout
     assert progress.exercises_done(tmp_path, "lesson08") == set()  # "4" on stdin was not read
-
-
-def as_in_a_terminal() -> None:
-    """Ctrl-C's default action in the child, as in a learner's terminal: a test runner started
-    in the background may have passed SIGINT on as ignored."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)

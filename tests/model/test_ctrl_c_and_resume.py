@@ -21,6 +21,7 @@ from model.cli.train_cmd import INTERRUPTED
 from model.data import MAX_NAME_LENGTH, count_positions, load_names
 from model.helpers.closed_output import EXIT_CLOSED_OUTPUT
 from tests.model.helpers import QUIET
+from tests.terminal import as_in_a_terminal
 
 MINILLM = Path(sys.executable).parent / "minillm"
 NAMES = ["pikachu", "raichu", "bulbizarre", "salameche", "carapuce", "evoli"]
@@ -58,7 +59,10 @@ def assert_clean_failure(done: subprocess.CompletedProcess, *words: str) -> None
 def start_training(names_file: Path, checkpoint: Path, *options: str) -> subprocess.Popen:
     argv = [str(MINILLM), "train", "--names", str(names_file), "--checkpoint", str(checkpoint)]
     argv += ["--no-progress", "--count", "1", *options]
-    return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=as_in_a_terminal,
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------- Ctrl-C
