@@ -23,7 +23,8 @@ from contextlib import contextmanager
 from autograd.graph import topological_order
 from autograd.value import Value
 
-ENGINE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+# The engine's own folder, autograd/ (this file is in autograd/compiler/): its files may read numbers.
+ENGINE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 INSTEAD = (
     "A number read with .data becomes a constant of the recorded code (or freezes the "
