@@ -23,7 +23,7 @@ __all__ = ["ProgressBar", "TrainResult", "log_messages", "train"]
 def train(
     names: Sequence[str] | None = None,
     *,
-    config: Config = Config(),
+    config: Config | None = None,
     backend: str = "autograd",
     optimizer: str | None = None,
     lr: float | None = None,
@@ -40,6 +40,9 @@ def train(
     on_epoch: Callable[[int, float], None] | None = None,
 ) -> TrainResult:
     """Train the mini-LLM on `names` (the built-in names by default) for `epochs` epochs.
+
+    config: the model's size and shape, e.g. Config(heads=2, layers=2, norm="rms",
+    dropout=0.1); None is lesson 6's for a new run, and the checkpoint's on resume.
 
     The defaults are the command line's: the autograd backend, Adam (lr 0.003),
     a linear schedule, 5 epochs, seed 42. The lesson's recipe is
