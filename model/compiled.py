@@ -27,15 +27,14 @@ from model.step_types import Step
 
 
 def window_loss_function(config: Config = Config(), fused: bool = True) -> Callable[..., Value]:
-    """The loss of one window as a function of numbers only: what autograd.jit records."""
+    """The loss of one window as a function of numbers only: what autograd.jit records.
+
+    With config.dropout > 0 it takes the window's dropout masks as a fourth input.
+    """
     tok_emb_size = config.vocab_size * config.embed_dim
 
-    def window_loss(
-        tok_rows: list, weights: list, target: list, masks: list | None = None
-    ) -> Value:
-        """tok_rows[i]: tok_emb's row for the i-th letter of the window; weights: the other
-        weights, flat (model.params.flatten order, after tok_emb); target: one-hot;
-        masks: the dropout masks, given only when config.dropout > 0."""
+    def window_loss_with_masks(tok_rows: list, weights: list, target: list, masks: list) -> Value:
+        """window_loss(), with the dropout masks (model.dropout) as one more input."""
         # unflatten() slices a flat list of all the weights: tok_emb's part is a stand-in.
         vparams = unflatten([None] * tok_emb_size + weights, config)
         vparams["tok_emb"] = tok_rows
@@ -51,7 +50,12 @@ def window_loss_function(config: Config = Config(), fused: bool = True) -> Calla
         loss.label = "loss"
         return loss
 
-    return window_loss
+    def window_loss(tok_rows: list, weights: list, target: list) -> Value:
+        """tok_rows[i]: tok_emb's row for the i-th letter of the window; weights: the other
+        weights, flat (model.params.flatten order, after tok_emb); target: one-hot."""
+        return window_loss_with_masks(tok_rows, weights, target, None)  # type: ignore[arg-type]
+
+    return window_loss_with_masks if config.dropout > 0 else window_loss
 
 
 def label(values: list, name: str) -> None:
