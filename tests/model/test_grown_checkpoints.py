@@ -4,6 +4,7 @@ lesson 6's shape, and the command line trains, resumes, samples, draws and compa
 from __future__ import annotations
 
 import json
+
 import pytest
 
 from model import load_checkpoint, save_checkpoint
@@ -11,7 +12,7 @@ from model.cli import main
 from model.config import SIZE_FIELDS, Config
 from model.training.checkpoint import Checkpoint
 from tests.autograd.test_player import page_script
-from tests.model.grown import SHAPES, random_params, shape_id
+from tests.model.grown import SHAPES, random_params
 
 SMALL = ["--context", "4", "--embed", "4", "--hidden", "6", "--no-progress", "--count", "2"]
 GROWN = ["--heads", "2", "--layers", "2", "--norm", "layer", "--dropout", "0.2"]
