@@ -29,4 +29,5 @@ def test_in_chromium_a_grown_scope_page_plays_to_the_end(chromium, tmp_path):
         "[...document.querySelectorAll('#graph g.node')].map(g => g.className.baseVal)"
     )
     assert len(classes) >= len(boxes) and all("done" in c for c in classes)
-    assert tab.evaluate("document.getElementById('counter').innerText") == f"step {total} of {total}"
+    counter = tab.evaluate("document.getElementById('counter').innerText")
+    assert counter == f"step {total} of {total}"
