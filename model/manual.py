@@ -217,8 +217,13 @@ def backward(params: Params, cache: dict, target: int) -> Params:
     return {name: grads[name] for name in params}  # in the params' order
 
 
-def manual_loss_and_grads(params: Params, ids: list[int], target: int) -> tuple[float, Params]:
-    """The loss -log p[target] on one window, and its gradient for every weight."""
-    check_example(params, ids, target)
+def manual_loss_and_grads(
+    params: Params, ids: list[int], target: int, config: Config | None = None
+) -> tuple[float, Params]:
+    """The loss -log p[target] on one window, and its gradient for every weight.
+
+    config: given for a grown model, it is refused in one sentence that says why.
+    """
+    check_lesson6_shape(check_example(params, ids, target, config))
     cache = forward(params, ids)
     return cross_entropy(cache["logits"], target), backward(params, cache, target)

@@ -14,6 +14,7 @@ from model import autodiff
 from model.backends import make_step
 from model.compare import compare_backends, compare_steps
 from model.config import Config
+from model.manual import manual_loss_and_grads
 from model.params import WEIGHTS, count_params, flatten, init_params, shapes, unflatten
 from tests.model.grown import SHAPES, largest_difference, random_params, shape_id, windows
 
@@ -71,9 +72,7 @@ def test_lesson6_shape_draws_lesson6_numbers_first():
 
 
 def test_one_head_is_lesson6_attention_exactly():
-    """Config(heads=1) is lesson 6's model: the same loss, bit for bit, as the handwritten one."""
-    from model.manual import manual_loss_and_grads
-
+    """Config(heads=1) is lesson 6's model: the same loss as the handwritten one, to 1e-15."""
     params = init_params(seed=42)
     for ids, target in windows(Config(), seed=9):
         hand = manual_loss_and_grads(params, ids, target)
@@ -103,6 +102,8 @@ def test_the_handwritten_backward_refuses_in_one_sentence(config):
         compare_backends(params, 3, config=config)
     with pytest.raises(ValueError, match="lesson 6's shape only"):
         compare_steps(params, [0, 1], 2, config=config)
+    with pytest.raises(ValueError, match="lesson 6's shape only"):
+        manual_loss_and_grads(params, [0, 1], 2, config=config)
 
 
 def test_grown_weights_without_their_config_say_to_pass_it():
