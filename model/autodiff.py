@@ -152,7 +152,8 @@ def forward_logits(
         last_only = layer == config.layers
         positions = [len(ids) - 1] if last_only else list(range(len(ids)))
         layer_masks = masks[layer - 1] if masks is not None else None
-        with scope(layer_scope(layer)) if layer > 1 else nullcontext():
+        # Layer 1 runs in lesson 6's scopes; layer 2 in "L2/attention/qkv", "L2/mlp", ...
+        with scope(f"L{layer}") if layer > 1 else nullcontext():
             hidden = block(weights, hidden, positions, config, dot_, layer_masks,
                            trace if last_only else None)  # fmt: skip
     x2 = hidden[-1]
@@ -166,11 +167,6 @@ def forward_logits(
     if trace is not None:
         trace.update(logits=logits)
     return logits
-
-
-def layer_scope(layer: int) -> str:
-    """The scope of layer `layer`'s steps: "" for layer 1 (lesson 6's scopes), "L2" for layer 2."""
-    return "" if layer == 1 else f"L{layer}"
 
 
 def block(
