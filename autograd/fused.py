@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from operator import mul
 
-from autograd.value import Value, _result
+from autograd.value import Value, make_node
 
 
 def dot(ws: Sequence[Value], xs: Sequence[Value]) -> Value:
@@ -28,4 +28,4 @@ def dot(ws: Sequence[Value], xs: Sequence[Value]) -> Value:
         raise TypeError("dot takes two sequences of Values; wrap numbers with Value(x)") from None
     out = sum(map(mul, w_data, x_data))  # w_0*x_0 + w_1*x_1 + ..., in that order
     # Inputs are (w_0..w_n-1, x_0..x_n-1); each one's local derivative is its partner.
-    return _result(out, (*ws, *xs), (*x_data, *w_data), "dot")
+    return make_node(out, (*ws, *xs), (*x_data, *w_data), "dot")

@@ -12,8 +12,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from numbers import Real
 
-from autograd.context import no_grad
+from autograd.context import is_grad_enabled, no_grad
+from autograd.errors import checked_number
 from autograd.value import Number, Value
 
 
@@ -57,12 +59,25 @@ def gradcheck(
     passes when |analytic - numeric| <= atol + rtol * |numeric|. Raises
     GradcheckError on a mismatch (or returns the report if raise_on_failure=False).
     """
+    if not is_grad_enabled():
+        raise RuntimeError(
+            "gradcheck needs backward(), but no_grad() is on, so no graph is recorded: "
+            "call gradcheck outside `with no_grad():`"
+        )
+    if isinstance(inputs, (str, bytes)) or not isinstance(inputs, Sequence):
+        raise TypeError(
+            f"gradcheck: inputs must be a list or tuple of numbers or Values, in f's order, "
+            f"got {type(inputs).__name__}"
+        )
     if not inputs:
         raise ValueError("gradcheck needs at least one input")
     _check_setting("eps", eps, "the step of the finite differences, e.g. 1e-6", zero_ok=False)
     _check_setting("atol", atol, "the absolute tolerance, e.g. 1e-6", zero_ok=True)
     _check_setting("rtol", rtol, "the relative tolerance, e.g. 1e-4", zero_ok=True)
-    points = [float(x.data) if isinstance(x, Value) else float(x) for x in inputs]
+    points = [
+        x.data if isinstance(x, Value) else checked_number(x, f"gradcheck: input {i}")
+        for i, x in enumerate(inputs)
+    ]
     labels = [x.label if isinstance(x, Value) else "" for x in inputs]
 
     leaves = [Value(x, label) for x, label in zip(points, labels)]
@@ -104,9 +119,12 @@ def _check_setting(name: str, value: object, meaning: str, zero_ok: bool) -> Non
     by accident; a step of 0 divides by zero.
     """
     bound = ">= 0" if zero_ok else "> 0"
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, Real):
         raise TypeError(f"gradcheck: {name} must be a number {bound} ({meaning}), got {value!r}")
-    number = float(value) if abs(value) < 1e308 else math.inf  # float(10**400) would overflow
+    try:
+        number = float(value)
+    except OverflowError:  # an int too large for a float: surely too large a setting
+        number = math.inf
     if not math.isfinite(number) or number < 0 or (number == 0 and not zero_ok):
         raise ValueError(
             f"gradcheck: {name} must be a finite number {bound} ({meaning}), got {value!r}"

@@ -58,10 +58,12 @@ import math
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from numbers import Real
 
 from autograd import context
 from autograd.compiler.codegen import Structure, write_source
 from autograd.compiler.tracing import TraceError, function_name, record
+from autograd.errors import checked_number
 from autograd.graph import topological_order
 from autograd.value import Value
 
@@ -131,7 +133,12 @@ class Jitted:
                 f"a jitted function takes its inputs by position: "
                 f"{self.__name__}({', '.join(keywords)}) without the names"
             )
-        return self.program_for(*inputs)(*inputs)
+        try:
+            program = self.program_for(*inputs)
+        except TypeError:  # not only floats and ints: numpy's float32, a Fraction, or no number
+            inputs = as_floats(inputs, self._parameter_names(len(inputs)))
+            program = self.program_for(*inputs)
+        return program(*inputs)
 
     def program_for(self, *inputs: object) -> Program:
         """The program for the structure of these inputs, recorded and compiled if new."""
@@ -221,13 +228,33 @@ def flatten_inputs(inputs: tuple, names: list[str]) -> tuple[Structure, list[flo
     return ("tuple", parts), numbers, paths
 
 
+def as_floats(inputs: tuple, names: list[str]) -> tuple:
+    """The inputs with every real number as a float, checked as Value checks its number.
+
+    So numpy's float32 and int64, or a Fraction, are taken as Value takes them, and
+    a bool or a huge int is refused with the same message, naming the input.
+    """
+
+    def convert(x: object, path: str) -> object:
+        if isinstance(x, (list, tuple)):
+            parts = [convert(v, f"{path}[{i}]") for i, v in enumerate(x)]
+            return parts if isinstance(x, list) else tuple(parts)
+        if isinstance(x, dict) and all(isinstance(k, str) for k in x):
+            return {k: convert(v, f"{path}[{k!r}]") for k, v in x.items()}
+        if isinstance(x, Real):  # a bool too: refused as Value refuses it
+            return checked_number(x, f"autograd.jit: input {path}")
+        return x  # not a number: _walk names it with what inputs may be
+
+    return tuple(convert(x, name) for x, name in zip(inputs, names))
+
+
 def _walk(x: object, path: str | None, numbers: list | None, paths: list | None) -> Structure:
     """x's structure; with a path, also collect its numbers and their paths into the lists.
 
     Without one (None), nothing is collected and no path is written: the quick check
     every call makes. A path is then written only for the error message.
     """
-    if type(x) is float or (isinstance(x, (int, float)) and not isinstance(x, bool)):
+    if type(x) is float:  # other reals (ints too) go through as_floats first
         if numbers is not None and paths is not None:
             numbers.append(float(x))
             paths.append(path)

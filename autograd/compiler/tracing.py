@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from autograd.graph import topological_order
 from autograd.value import Value
 
-# The engine's own folder, autograd/ (this file is in autograd/compiler/): it may read numbers.
+# The engine's own folder autograd/ (this file is in autograd/compiler/): it may read numbers.
 ENGINE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 INSTEAD = (

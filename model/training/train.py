@@ -9,62 +9,44 @@ only the function that computes (loss, gradients) changes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from pathlib import Path
+from dataclasses import fields, replace
+from typing import Any
 
 from tqdm.auto import tqdm
 
 from model.data import count_positions, load_names
 from model.params import Config, Params
-from model.training.trainer import DEFAULT_EPOCHS, Trainer, TrainResult, TrainSettings
+from model.training.trainer import Trainer, TrainResult, TrainSettings
 
 __all__ = ["ProgressBar", "TrainResult", "log_messages", "train"]
 
 
 def train(
     names: Sequence[str] | None = None,
+    settings: TrainSettings | None = None,
     *,
     config: Config | None = None,
-    backend: str = "autograd",
-    optimizer: str | None = None,
-    lr: float | None = None,
-    lr_schedule: str | None = None,
-    epochs: int = DEFAULT_EPOCHS,
-    seed: int | None = None,
-    fused: bool = True,
-    batch_size: int = 1,
     params: Params | None = None,
-    checkpoint: str | Path | None = None,
-    resume: bool = False,
     progress: bool = True,
     log: Callable[[str], None] | None = print,
     on_epoch: Callable[[int, float], None] | None = None,
+    **changes: Any,
 ) -> TrainResult:
-    """Train the mini-LLM on `names` (the built-in names by default) for `epochs` epochs.
+    """Train the mini-LLM on `names` (the built-in names by default); return the result.
 
-    config: the model's size and shape, e.g. Config(heads=2, layers=2, norm="rms",
-    dropout=0.1); None is lesson 6's for a new run, and the checkpoint's on resume.
-
-    The defaults are the command line's: the autograd backend, Adam (lr 0.003),
-    a linear schedule, 5 epochs, seed 42. The lesson's recipe is
+    settings: how to train, a TrainSettings (backend, optimizer, lr, lr_schedule,
+    epochs, seed, fused, batch_size, checkpoint, resume: see its fields). Keyword
+    arguments change single fields of it: train(names, backend="manual", epochs=3).
+    The defaults are the command line's: autograd, Adam (lr 0.003), a linear
+    schedule, 5 epochs, seed 42; the lesson's recipe is
     optimizer="sgd", lr_schedule="constant", epochs=10.
-
-    backend: "autograd" (Values and backward()), "manual" (the handwritten backward)
-    or "torch" (PyTorch, an optional extra); fused=False makes the autograd backend
-    record every multiplication (the pure path).
-    optimizer: "sgd" (lr 0.01) or "adam" (lr 0.003); `lr` overrides.
-    lr_schedule: "constant" (the lesson's) or "linear": the step size falls in a
-    straight line to 0 at the end of the last epoch, for a lower final loss.
-    batch_size: windows per step, which uses their mean gradient (1: the lesson's way).
+    config, params: the model's shape and first weights (init_params(config, seed)).
+    config is e.g. Config(heads=2, layers=2, norm="rms", dropout=0.1); None is lesson
+    6's for a new run, and the checkpoint's on resume.
     log receives the run's messages in English (None: silence); on_epoch(epoch, mean_loss)
     is called after each finished epoch, to show it in your own words or plot it live.
-    With `checkpoint`, the state is saved there after every epoch and on Ctrl-C;
-    with `resume`, training continues from it, up to `epochs` epochs in all, with
-    its own optimizer, lr, schedule and seed (leave them None, or give the same).
     """
-    settings = TrainSettings(
-        backend=backend, fused=fused, optimizer=optimizer, lr=lr, lr_schedule=lr_schedule,
-        epochs=epochs, seed=seed, batch_size=batch_size, checkpoint=checkpoint, resume=resume,
-    )  # fmt: skip
+    settings = with_changes(settings or TrainSettings(), changes)
     trainer = Trainer(load_names() if names is None else names, settings, config, params)
     if progress:
         ProgressBar().attach(trainer)
@@ -73,6 +55,15 @@ def train(
     if on_epoch:
         trainer.add_callback("on_epoch_end", lambda t: on_epoch(t.epoch, t.history[-1]))
     return trainer.run()
+
+
+def with_changes(settings: TrainSettings, changes: dict[str, Any]) -> TrainSettings:
+    """`settings` with some fields changed, or a TypeError naming an unknown one."""
+    known = [f.name for f in fields(TrainSettings)]
+    unknown = sorted(set(changes) - set(known))
+    if unknown:
+        raise TypeError(f"train() got unknown setting(s) {unknown}; the settings are {known}")
+    return replace(settings, **changes)
 
 
 class ProgressBar:

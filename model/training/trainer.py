@@ -1,4 +1,9 @@
-"""The training loop as one object: a Trainer holds a run's state and takes its steps.
+"""The training loop of model/loop.py as one object, plus what a long run needs.
+
+model/loop.py is the loop a learner reads first (about 20 lines: window, step,
+update). A Trainer runs that same loop and adds Ctrl-C (stop after the current
+name, keep what is learned), resume (go on from a checkpoint, bit-identically),
+checkpoints saved atomically after every epoch, batches, Adam and a schedule.
 
 Each epoch shuffles the names; for each name, for each position: forward and
 backward (the backend's step), then a small step of every weight against its

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import Value, dot, gradcheck, graph, topological_order, zero_grad
+from autograd import Value, dot, gradcheck, topological_order, zero_grad
 
 
 def approx(x):
@@ -275,28 +275,51 @@ def test_backward_matches_gradcheck_on_random_dags(xs, steps):
     assert report.checked == len(xs)
 
 
+def depth_first_order(root: Value, leaves: bool) -> list[Value]:
+    """The order the docstring promises, written plainly: depth-first, first input first,
+    each node after its inputs. Recursive, so only for graphs well under the recursion limit."""
+    order: list[Value] = []
+    seen: set[Value] = set()
+
+    def visit(node: Value) -> None:
+        seen.add(node)
+        for child in node.children:
+            if (leaves or child.children) and child not in seen:
+                visit(child)
+        order.append(node)
+
+    if leaves or root.children:
+        visit(root)
+    return order
+
+
 @settings(max_examples=100, deadline=None)
 @given(leaf_data, dag_steps)
-def test_the_two_walks_give_the_same_order(xs, steps):
+def test_the_order_is_depth_first_whether_python_recursion_is_deep_enough_or_not(xs, steps):
     # topological_order walks by recursion, and with its own stack when a graph is too
     # deep for Python's recursion limit: the order must not depend on which one ran.
     root = build_dag([Value(x) for x in xs], steps)[-1]
     for leaves in (True, False):
-        expected = graph._by_own_stack(root, leaves)
-        assert graph._by_recursion(root, leaves) == expected
+        expected = depth_first_order(root, leaves)
         assert topological_order(root, leaves) == expected
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(60)  # too shallow for these graphs under pytest: the own stack
+        try:
+            by_own_stack = topological_order(root, leaves)
+        finally:
+            sys.setrecursionlimit(limit)
+        assert by_own_stack == expected
 
 
-def test_a_graph_too_deep_for_recursion_is_walked_with_the_own_stack():
+def test_a_graph_too_deep_for_recursion_is_walked_in_the_same_order():
     x = Value(0.5)
-    y = x
-    for _ in range(3 * sys.getrecursionlimit()):
-        y = y * 1.0 + x  # deeper than the recursion limit allows
-    with pytest.raises(RecursionError):
-        graph._by_recursion(y, True)
-    order = topological_order(y)
-    assert order == graph._by_own_stack(y, True)
-    assert_topological(order, y)
+    y, expected = x, [x]
+    for _ in range(3 * sys.getrecursionlimit()):  # deeper than the recursion limit allows
+        one = Value(1.0)
+        times = y * one
+        y = times + x
+        expected += [one, times, y]  # depth-first, first input first: as in a shallow graph
+    assert topological_order(y) == expected
 
 
 def test_topological_order_of_a_leaf():

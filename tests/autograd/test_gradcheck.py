@@ -11,7 +11,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from autograd import GradcheckError, GradcheckReport, Value, gradcheck
-from autograd.value import _result
+from autograd.value import make_node
 
 # ---------------------------------------------------------------------- random expressions
 
@@ -226,7 +226,7 @@ def test_gradcheck_needs_a_value_back():
 
 def wrong_square(x):
     """x^2 with the local derivative x instead of 2x: a classic mistake."""
-    return _result(x.data * x.data, (x,), (x.data,), "square")
+    return make_node(x.data * x.data, (x,), (x.data,), "square")
 
 
 def test_wrong_local_gradient_raises():
@@ -311,3 +311,45 @@ def test_nan_gradient_is_a_failure(n_inputs):
     assert report.ok is False
     assert report.worst_index == 0
     assert math.isnan(report.analytic)
+
+
+# ------------------------------------------------------------------ settings refused
+
+
+def square_of(a: Value) -> Value:
+    return a * a
+
+
+@pytest.mark.parametrize(
+    ("settings", "error", "message"),
+    [
+        ({"atol": -1e-6}, ValueError, "atol must be a finite number >= 0"),
+        ({"rtol": -1.0}, ValueError, "rtol must be a finite number >= 0"),
+        ({"eps": 0}, ValueError, "eps must be a finite number > 0"),
+        ({"eps": -1e-6}, ValueError, "eps must be a finite number > 0"),
+        ({"eps": math.nan}, ValueError, "eps must be a finite number > 0"),
+        ({"atol": math.inf}, ValueError, "atol must be a finite number >= 0"),
+        ({"eps": 10**400}, ValueError, "eps must be a finite number > 0"),
+        ({"eps": "1e-6"}, TypeError, "eps must be a number > 0"),
+        ({"rtol": True}, TypeError, "rtol must be a number >= 0"),
+    ],
+)
+def test_gradcheck_refuses_settings_that_make_its_verdict_meaningless(settings, error, message):
+    with pytest.raises(error, match=message):
+        gradcheck(square_of, [3.0], **settings)
+
+
+def test_a_negative_tolerance_used_to_say_ok_for_a_wrong_gradient():
+    def wrong(a: Value) -> Value:  # value a*a, but gradient 3 instead of 2a
+        return make_node(a.data * a.data, (a,), (3.0,), "wrong")
+
+    assert not gradcheck(wrong, [3.0], raise_on_failure=False).ok
+    with pytest.raises(ValueError, match="atol"):
+        gradcheck(wrong, [3.0], atol=-10.0, raise_on_failure=False)
+
+
+def test_zero_tolerances_ask_for_an_exact_match_without_dividing_by_zero():
+    exact = gradcheck(lambda a: a * 2.0, [0.0], atol=0, rtol=0, raise_on_failure=False)
+    assert exact.ok and exact.abs_error == 0.0  # (2h - -2h) / 2h is 2 exactly
+    curved = gradcheck(square_of, [3.0], atol=0, rtol=0, raise_on_failure=False)
+    assert not curved.ok and curved.abs_error > 0

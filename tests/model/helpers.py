@@ -7,6 +7,9 @@ import random
 from model import examples
 from model.params import flatten
 
+# train(..., **QUIET): no progress bar, no log lines in the test output.
+QUIET = {"progress": False, "log": None}
+
 # Malformed (window, target) pairs, with a word the error message must contain.
 BAD_WINDOWS = [
     ([], 1, "empty"),

@@ -33,14 +33,12 @@ from model.torch_backend import (  # noqa: E402
 )
 from tests.model.helpers import (  # noqa: E402
     BAD_WINDOWS,
+    QUIET,
     assert_close,
     max_difference,
     positions_by_length,
     shape_of,
 )
-
-QUIET = {"progress": False, "log": None}
-
 
 # ---------------------------------------------------------------- one window
 

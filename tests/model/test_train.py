@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import importlib
-import inspect
-import json
 import math
 import os
 import signal
 
 import pytest
 
-from model import generate, init_params, load_checkpoint, save_checkpoint, train
+from model import generate, init_params, load_checkpoint, train
 from model.cli.main import build_parser
 from model.data import count_positions
 from model.params import flatten
-from model.training.checkpoint import Checkpoint
-from model.training.trainer import Trainer
-from tests.model.helpers import max_difference
+from model.training.trainer import Trainer, TrainSettings
+from tests.model.helpers import QUIET, max_difference
 
-QUIET = {"progress": False, "log": None}
 LESSON = {"optimizer": "sgd", "lr_schedule": "constant"}  # the lesson's recipe
 backends_module = importlib.import_module("model.backends")  # where the trainer finds make_step
 
@@ -58,11 +54,11 @@ def test_loss_goes_down_and_history_has_one_mean_per_epoch(names):
 def test_train_has_the_command_line_defaults(names):
     """train() and `minillm train` start the same run when given nothing: Adam, linear, 5 epochs."""
     args = build_parser().parse_args(["train"])
-    defaults = inspect.signature(train).parameters
+    defaults = TrainSettings()  # what train() uses when given nothing
     same = ["backend", "optimizer", "lr", "epochs", "seed", "batch_size", "resume"]
     for option, parameter in [*zip(same, same), ("schedule", "lr_schedule")]:
-        assert getattr(args, option) == defaults[parameter].default, option
-    assert args.pure is not defaults["fused"].default
+        assert getattr(args, option) == getattr(defaults, parameter), option
+    assert args.pure is not defaults.fused
     trainer = Trainer(names[:3])
     assert trainer.opt.name == "adam" and trainer.opt.lr == 0.003 and trainer.seed == 42
     assert trainer.opt.decay_steps == 5 * count_positions(names[:3])  # linear, over 5 epochs
@@ -74,18 +70,6 @@ def test_same_seed_same_run_other_seed_other_run(names):
     c = train(names[:20], backend="manual", epochs=1, seed=6, **QUIET)
     assert a.params == b.params
     assert a.params != c.params
-
-
-def test_checkpoint_round_trip(tmp_path, names):
-    path = tmp_path / "run.json"
-    result = train(
-        names[:20], backend="manual", optimizer="adam", epochs=2, checkpoint=path, **QUIET
-    )
-    ckpt = load_checkpoint(path)
-    assert ckpt.params == result.params
-    assert ckpt.epoch == 2 and ckpt.history == result.history
-    assert ckpt.optimizer["name"] == "adam" and ckpt.optimizer["t"] == result.positions
-    assert [p.name for p in tmp_path.iterdir()] == ["run.json"]  # no temporary file left
 
 
 def test_resume_continues_exactly_where_it_stopped(tmp_path, names):
@@ -156,67 +140,6 @@ def test_divergence_stops_and_keeps_the_last_good_checkpoint(tmp_path, names, ba
     assert all(math.isfinite(x) for x in flatten(load_checkpoint(path).params))
 
 
-def test_failed_write_leaves_the_old_checkpoint_intact(tmp_path, monkeypatch):
-    path = tmp_path / "run.json"
-    good = Checkpoint(config=init_params.__defaults__[0], params=init_params(), optimizer={})
-    save_checkpoint(path, good)
-    before = path.read_bytes()
-
-    def broken_dump(*args, **kwargs):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(json, "dump", broken_dump)
-    with pytest.raises(OSError, match="disk full"):
-        save_checkpoint(path, good)
-    assert path.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["run.json"]
-
-
-def test_corrupt_truncated_and_mismatched_checkpoints(tmp_path, names):
-    path = tmp_path / "run.json"
-    train(names[:5], backend="manual", epochs=1, checkpoint=path, **QUIET)
-    text = path.read_text()
-
-    truncated = tmp_path / "truncated.json"
-    truncated.write_text(text[: len(text) // 2])
-    with pytest.raises(ValueError, match="corrupt or truncated"):
-        load_checkpoint(truncated)
-
-    garbage = tmp_path / "garbage.json"
-    garbage.write_bytes(b"\x00\xff not json")
-    with pytest.raises(ValueError, match="corrupt or truncated"):
-        load_checkpoint(garbage)
-
-    other = tmp_path / "other.json"
-    other.write_text(json.dumps({"hello": 1}))
-    with pytest.raises(ValueError, match="not a minillm-checkpoint"):
-        load_checkpoint(other)
-
-    data = json.loads(text)
-    data["params"]["Wq"][2] = data["params"]["Wq"][2][:5]
-    bad_shape = tmp_path / "bad_shape.json"
-    bad_shape.write_text(json.dumps(data))
-    with pytest.raises(ValueError, match=r"Wq'\]\[2\] should have 16 entries"):
-        load_checkpoint(bad_shape)
-
-    data = json.loads(text)
-    data["config"]["embed_dim"] = 8
-    mismatched = tmp_path / "mismatched.json"
-    mismatched.write_text(json.dumps(data))
-    with pytest.raises(ValueError, match=r"should have 8 entries|made for"):
-        load_checkpoint(mismatched)
-
-    data = json.loads(text)
-    data["params"]["b1"][0] = "x"
-    not_number = tmp_path / "not_number.json"
-    not_number.write_text(json.dumps(data))
-    with pytest.raises(ValueError, match="not a finite number"):
-        load_checkpoint(not_number)
-
-    with pytest.raises(FileNotFoundError, match="minillm train"):
-        load_checkpoint(tmp_path / "missing.json")
-
-
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
@@ -270,3 +193,16 @@ def test_sampling_builds_no_graph(monkeypatch):
 
     monkeypatch.setattr(autograd.value.Value, "__init__", no_values)
     assert isinstance(generate(init_params(), seed=0), str)
+
+
+def test_an_unknown_setting_is_named_with_the_known_ones(names):
+    with pytest.raises(TypeError, match=r"unknown setting\(s\) \['epoch'\].*'epochs'"):
+        train(names[:3], epoch=2, **QUIET)
+
+
+def test_settings_as_one_object_and_changes_as_keywords(names):
+    settings = TrainSettings(backend="manual", epochs=1, seed=7)
+    by_object = train(names[:10], settings, **QUIET)
+    by_keywords = train(names[:10], backend="manual", epochs=1, seed=7, **QUIET)
+    changed = train(names[:10], settings, seed=8, **QUIET)
+    assert by_object.params == by_keywords.params != changed.params

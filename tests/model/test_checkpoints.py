@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from autograd import files as atomic_file
+from model import train
 from model.cli import main
 from model.data import load_names
 from model.optim import make_optimizer
@@ -31,6 +32,7 @@ from model.training.checkpoint import (
     save_checkpoint,
 )
 from model.training.run_lock import lock_path
+from tests.model.helpers import QUIET
 
 
 def a_checkpoint() -> Checkpoint:
@@ -411,3 +413,76 @@ def test_minillm_train_refuses_a_checkpoint_another_training_is_writing(tmp_path
     assert code == 0, output
     assert load_checkpoint(ckpt).epoch == 1
     assert not lock_path(ckpt).exists()
+
+
+def test_checkpoint_round_trip(tmp_path, names):
+    path = tmp_path / "run.json"
+    result = train(
+        names[:20], backend="manual", optimizer="adam", epochs=2, checkpoint=path, **QUIET
+    )
+    ckpt = load_checkpoint(path)
+    assert ckpt.params == result.params
+    assert ckpt.epoch == 2 and ckpt.history == result.history
+    assert ckpt.optimizer["name"] == "adam" and ckpt.optimizer["t"] == result.positions
+    assert [p.name for p in tmp_path.iterdir()] == ["run.json"]  # no temporary file left
+
+
+def test_failed_write_leaves_the_old_checkpoint_intact(tmp_path, monkeypatch):
+    path = tmp_path / "run.json"
+    good = Checkpoint(config=init_params.__defaults__[0], params=init_params(), optimizer={})
+    save_checkpoint(path, good)
+    before = path.read_bytes()
+
+    def broken_dump(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(json, "dump", broken_dump)
+    with pytest.raises(OSError, match="disk full"):
+        save_checkpoint(path, good)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["run.json"]
+
+
+def test_corrupt_truncated_and_mismatched_checkpoints(tmp_path, names):
+    path = tmp_path / "run.json"
+    train(names[:5], backend="manual", epochs=1, checkpoint=path, **QUIET)
+    text = path.read_text()
+
+    truncated = tmp_path / "truncated.json"
+    truncated.write_text(text[: len(text) // 2])
+    with pytest.raises(ValueError, match="corrupt or truncated"):
+        load_checkpoint(truncated)
+
+    garbage = tmp_path / "garbage.json"
+    garbage.write_bytes(b"\x00\xff not json")
+    with pytest.raises(ValueError, match="corrupt or truncated"):
+        load_checkpoint(garbage)
+
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"hello": 1}))
+    with pytest.raises(ValueError, match="not a minillm-checkpoint"):
+        load_checkpoint(other)
+
+    data = json.loads(text)
+    data["params"]["Wq"][2] = data["params"]["Wq"][2][:5]
+    bad_shape = tmp_path / "bad_shape.json"
+    bad_shape.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match=r"Wq'\]\[2\] should have 16 entries"):
+        load_checkpoint(bad_shape)
+
+    data = json.loads(text)
+    data["config"]["embed_dim"] = 8
+    mismatched = tmp_path / "mismatched.json"
+    mismatched.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match=r"should have 8 entries|made for"):
+        load_checkpoint(mismatched)
+
+    data = json.loads(text)
+    data["params"]["b1"][0] = "x"
+    not_number = tmp_path / "not_number.json"
+    not_number.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match="not a finite number"):
+        load_checkpoint(not_number)
+
+    with pytest.raises(FileNotFoundError, match="minillm train"):
+        load_checkpoint(tmp_path / "missing.json")

@@ -20,10 +20,10 @@ from model import backends, load_checkpoint, train
 from model.cli.train_cmd import INTERRUPTED
 from model.data import MAX_NAME_LENGTH, count_positions, load_names
 from model.helpers.closed_output import EXIT_CLOSED_OUTPUT
+from tests.model.helpers import QUIET
 
 MINILLM = Path(sys.executable).parent / "minillm"
 NAMES = ["pikachu", "raichu", "bulbizarre", "salameche", "carapuce", "evoli"]
-QUIET = {"progress": False, "log": None}
 
 
 @pytest.fixture
