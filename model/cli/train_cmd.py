@@ -124,7 +124,9 @@ def make_trainer(args: argparse.Namespace) -> Trainer:
         trainer = Trainer(load_names(args.names), settings, config)
     for warning in caught:
         print(f"minillm train: warning: {warning.message}", file=sys.stderr)
-    for field, (asked_value, saved) in shape_conflicts(asked, trainer.config).items():
+    conflicts = shape_conflicts(asked, trainer.config)  # on --resume: the checkpoint's shape
+    if conflicts:
+        field, (asked_value, saved) = next(iter(conflicts.items()))
         raise resume_refused(args.checkpoint, SHAPE_OPTIONS[field][0], asked_value, saved)
     return trainer
 
