@@ -6,9 +6,14 @@
   autograd.jit, and replayed as generated Python on floats (backend "compiled");
 - model.torch_backend.torch_loss_and_grads: the same with PyTorch tensors and
   loss.backward(), an optional extra (pip install '.[torch]'), so not imported here.
+
+The model grows: Config(heads=2, layers=2, norm="rms", dropout=0.1) is trained by
+make_step(backend, config) or train(config=config) with any backend but the
+handwritten one, and sampled by generate(params, config=config).
 """
 
 from model.autodiff import autograd_loss_and_grads
+from model.backends import make_step
 from model.data import VOCAB, decode, encode, examples, load_names
 from model.manual import manual_loss_and_grads
 from model.params import Config, count_params, init_params
@@ -33,6 +38,7 @@ __all__ = [
     "init_params",
     "load_checkpoint",
     "load_names",
+    "make_step",
     "manual_loss_and_grads",
     "save_checkpoint",
     "train",

@@ -8,6 +8,7 @@ optimizers and the checkpoints never need to know which one is running.
 from __future__ import annotations
 
 from model import autodiff, compiled, manual
+from model.dropout import dropout_masks
 from model.params import Config, flatten, init_params, unflatten
 from model.step_types import BatchStep, Step, TorchNotInstalled, Window
 
@@ -26,8 +27,13 @@ BACKENDS = ("autograd", "manual", "torch", "compiled")
 
 def make_step(backend: str, config: Config = Config(), fused: bool = True) -> Step:
     """The step function of a backend: "manual" (handwritten), "autograd" (Values), "torch",
-    or "compiled" (autograd.jit's code, recorded once per window length: model/compiled.py)."""
+    or "compiled" (autograd.jit's code, recorded once per window length: model/compiled.py).
+
+    step(weights, ids, target) -> (loss, grads); with config.dropout > 0, training
+    passes step(..., mask_seed=n) too. The handwritten backward refuses a grown shape.
+    """
     if backend == "manual":
+        manual.check_lesson6_shape(config)
         return _manual_step(config)
     if backend == "autograd":
         return _autograd_step(config, fused)
@@ -52,8 +58,16 @@ def make_batch_step(backend: str, config: Config = Config(), fused: bool = True)
 def one_window_at_a_time(step: Step) -> BatchStep:
     """A batch step from a one-window step: each window's loss, and the mean of their gradients."""
 
-    def batch_step(weights: list[float], batch: list[Window]) -> tuple[list[float], list[float]]:
-        results = [step(weights, ids, target) for ids, target in batch]
+    def batch_step(
+        weights: list[float], batch: list[Window], mask_seeds: list[int] | None = None
+    ) -> tuple[list[float], list[float]]:
+        if mask_seeds is None:
+            results = [step(weights, ids, target) for ids, target in batch]
+        else:
+            results = [
+                step(weights, ids, target, mask_seed=seed)
+                for (ids, target), seed in zip(batch, mask_seeds)
+            ]
         if len(results) == 1:
             return [results[0][0]], results[0][1]  # the lesson's case: no mean to take
         mean = [sum(gs) / len(results) for gs in zip(*(grads for _, grads in results))]
@@ -78,11 +92,15 @@ def _autograd_step(config: Config, fused: bool) -> Step:
     vparams = autodiff.to_values(init_params(config))
     leaves = autodiff.leaves(vparams)
 
-    def step(weights: list[float], ids: list[int], target: int) -> tuple[float, list[float]]:
+    def step(
+        weights: list[float], ids: list[int], target: int, *, mask_seed: int | None = None
+    ) -> tuple[float, list[float]]:
         for leaf, w in zip(leaves, weights):
             leaf.data = w
             leaf.grad = 0.0  # gradients accumulate: start each step from zero
-        loss = autodiff.forward(vparams, ids, target, fused)
+        dropout = mask_seed is not None and config.dropout > 0
+        masks = dropout_masks(config, len(ids), mask_seed) if dropout else None
+        loss = autodiff.forward(vparams, ids, target, fused, config=config, masks=masks)
         loss.backward()
         return loss.data, [leaf.grad for leaf in leaves]
 

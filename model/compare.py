@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from model import autodiff, manual
 from model.backends import make_step
+from model.config import Config
 from model.data import examples, load_names
 from model.params import Params, check_example, config_of, flatten, unflatten
 
@@ -27,12 +28,14 @@ def compare_backends(
     positions: int,
     fused: bool = True,
     backends: Sequence[str] = ("manual", "autograd"),
+    config: Config | None = None,
 ) -> dict:
     """The backends' gradients on the first `positions` training positions, side by side.
 
     The first backend is the reference (the handwritten backward by default); each
     other one is compared with it, weight by weight. Each is timed on the step
-    that training runs (model.backends.make_step).
+    that training runs (model.backends.make_step), with dropout off. config: the
+    model's shape (None: lesson 6's); the handwritten backward refuses any other.
 
     Returns {"largest_difference": {weight: float}, the worst over all backends,
     "by_backend": {backend: {weight: float}}, "ms_per_position": {backend: float},
@@ -40,7 +43,7 @@ def compare_backends(
     """
     if positions < 1:
         raise ValueError(f"compare at least 1 position, not {positions}")
-    config = config_of(params)
+    config = config_of(params, config)
     weights = flatten(params)
     todo = [ex for name in load_names() for ex in examples(name, config.context)][:positions]
     steps = {backend: make_step(backend, config, fused) for backend in backends}
@@ -126,15 +129,15 @@ class StepComparison:
 
 
 def compare_steps(
-    params: Params, ids: list[int], target: int, fused: bool = True
+    params: Params, ids: list[int], target: int, fused: bool = True, config: Config | None = None
 ) -> list[StepComparison]:
     """Each of the handwritten backward's 7 steps beside autograd's .grad, quantity by quantity.
 
     The handwritten numbers come from manual.backward_steps(); autograd's are the .grad
     of the Values that autodiff.forward(trace=) hands back (for intermediates) and of
-    the weights, after one loss.backward().
+    the weights, after one loss.backward(). Lesson 6's shape only: the 7 steps are its.
     """
-    check_example(params, ids, target)
+    manual.check_lesson6_shape(check_example(params, ids, target, config))
     handwritten = manual.backward_steps(params, manual.forward(params, ids), target)
     vparams, trace = autodiff.to_values(params), {}
     autodiff.forward(vparams, ids, target, fused, trace=trace).backward()

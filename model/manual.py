@@ -15,7 +15,23 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from model.config import Config
 from model.params import Matrix, Params, Vector, check_example, zeros_like
+
+# ---------------------------------------------------------------- lesson 6's shape only
+
+
+def check_lesson6_shape(config: Config) -> None:
+    """The handwritten backward is lesson 6's: refuse any other shape, in one sentence why."""
+    if not config.is_lesson6_shape:
+        raise ValueError(
+            f"the handwritten backward is written for lesson 6's shape only (1 head, 1 layer, "
+            f"no norm, no dropout), not for {config.describe_shape()}: each new head, layer, "
+            "norm or dropout would need its own backward steps derived and written by hand, "
+            "so use the autograd, compiled or torch backend, which find the backward from "
+            "the forward alone"
+        )
+
 
 # ---------------------------------------------------------------- small float helpers
 
@@ -201,8 +217,13 @@ def backward(params: Params, cache: dict, target: int) -> Params:
     return {name: grads[name] for name in params}  # in the params' order
 
 
-def manual_loss_and_grads(params: Params, ids: list[int], target: int) -> tuple[float, Params]:
-    """The loss -log p[target] on one window, and its gradient for every weight."""
-    check_example(params, ids, target)
+def manual_loss_and_grads(
+    params: Params, ids: list[int], target: int, config: Config | None = None
+) -> tuple[float, Params]:
+    """The loss -log p[target] on one window, and its gradient for every weight.
+
+    config: given for a grown model, it is refused in one sentence that says why.
+    """
+    check_lesson6_shape(check_example(params, ids, target, config))
     cache = forward(params, ids)
     return cross_entropy(cache["logits"], target), backward(params, cache, target)

@@ -1,34 +1,24 @@
-"""The model's size (Config) and its ten weights, as plain nested lists of floats.
+"""The model's weights, as plain nested lists of floats: lesson 6's ten, and a grown model's.
 
 Plain lists, not Values or tensors: every backend reads the same dictionary, so
 the handwritten backward, autograd (and PyTorch) start from the same numbers.
+A grown model (model/config.py) keeps lesson 6's ten names for its first layer;
+its norms and later layers (L2.Wq, ...) come after W_out, so that lesson 6's
+shape draws exactly lesson 6's numbers from the same seed.
 """
 
 from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from model.helpers.checks import check_whole_number, is_whole_number
+from model.config import Config
+from model.helpers.checks import is_whole_number
 
 Vector = list[float]
 Matrix = list[list[float]]
 Params = dict[str, list]  # name -> Vector or Matrix
-
-
-@dataclass(frozen=True)
-class Config:
-    """The lesson's dimensions."""
-
-    vocab_size: int = 27  # "." and a..z
-    embed_dim: int = 16  # each character becomes 16 numbers
-    context: int = 8  # the model sees at most 8 characters back
-    hidden_dim: int = 32  # neurons in the MLP
-
-    def __post_init__(self) -> None:
-        for name, value in vars(self).items():
-            check_whole_number(value, f"Config.{name}", 1)
 
 
 # name -> (shape as Config field names, standard deviation of the initial Gaussian).
@@ -47,24 +37,94 @@ WEIGHTS: dict[str, tuple[tuple[str, ...], float]] = {
 }
 
 
-def shapes(config: Config = Config()) -> dict[str, tuple[int, ...]]:
-    """Each weight's shape in numbers, e.g. {"Wq": (16, 16), "b1": (32,), ...}."""
+# The weights every layer has, by their layer-1 names; layer k > 1 prefixes them: L2.Wq.
+LAYER_WEIGHTS = ("Wq", "Wk", "Wv", "W1", "b1", "W2", "b2")
+# A norm's learned gain starts at 1 and its bias (LayerNorm only) at 0: the norm alone.
+NORM_PARTS = {"layer": (("gain", 1.0), ("bias", 0.0)), "rms": (("gain", 1.0),), "none": ()}
+NORMS_OF_LAYER = ("attn_norm", "mlp_norm")  # before attention, before the MLP
+OUTPUT_NORM = "out_norm"  # before W_out
+
+
+class WeightSpec(NamedTuple):
+    """How one weight is made: its shape, and a Gaussian's deviation or a constant fill."""
+
+    shape: tuple[int, ...]
+    std: float  # > 0: drawn from a Gaussian; 0: every entry is `fill`
+    fill: float = 0.0
+
+
+def layer_prefix(layer: int) -> str:
+    """ "" for layer 1 (lesson 6's names), "L2." for layer 2, and so on."""
+    return "" if layer == 1 else f"L{layer}."
+
+
+def layer_weights(weights: dict, layer: int, config: Config) -> dict:
+    """Layer `layer`'s weights under their layer-1 names (Wq, ..., attn_norm.gain, ...).
+
+    Works on any dict of weights: floats, Values or tensors.
+    """
+    names = [*LAYER_WEIGHTS, *_norm_names(NORMS_OF_LAYER, config)]
+    return {name: weights[layer_prefix(layer) + name] for name in names}
+
+
+def norm_of(weights: dict, which: str) -> dict:
+    """The norm `which` ("attn_norm", "mlp_norm" of layer_weights(), or OUTPUT_NORM of all the
+    weights) as {"gain": ..., "bias": ...}: only a gain for rms, {} without a norm."""
     return {
-        name: tuple(getattr(config, dim) for dim in dims) for name, (dims, _) in WEIGHTS.items()
+        part: weights[f"{which}.{part}"]
+        for part in ("gain", "bias")
+        if f"{which}.{part}" in weights
     }
 
 
+def _norm_names(norms: tuple[str, ...], config: Config) -> list[str]:
+    return [f"{norm}.{part}" for norm in norms for part, _ in NORM_PARTS[config.norm]]
+
+
+def weight_specs(config: Config = Config()) -> dict[str, WeightSpec]:
+    """Every weight, in drawing order (also the flatten order): lesson 6's ten first."""
+    size = {
+        dim: getattr(config, dim) for dim in ("vocab_size", "embed_dim", "context", "hidden_dim")
+    }
+    lesson6 = {
+        name: WeightSpec(tuple(size[d] for d in dims), std) for name, (dims, std) in WEIGHTS.items()
+    }
+    specs = dict(lesson6)
+    for layer in range(1, config.layers + 1):
+        if layer > 1:
+            specs |= {layer_prefix(layer) + name: lesson6[name] for name in LAYER_WEIGHTS}
+        for norm in NORMS_OF_LAYER:
+            specs |= _norm_specs(layer_prefix(layer) + norm, config)
+    return specs | _norm_specs(OUTPUT_NORM, config)
+
+
+def _norm_specs(norm: str, config: Config) -> dict[str, WeightSpec]:
+    return {
+        f"{norm}.{part}": WeightSpec((config.embed_dim,), 0.0, fill)
+        for part, fill in NORM_PARTS[config.norm]
+    }
+
+
+def shapes(config: Config = Config()) -> dict[str, tuple[int, ...]]:
+    """Each weight's shape in numbers, e.g. {"Wq": (16, 16), "b1": (32,), ...}."""
+    return {name: spec.shape for name, spec in weight_specs(config).items()}
+
+
 def init_params(config: Config = Config(), seed: int = 42) -> Params:
-    """Random weights, drawn as the lesson draws them (seed 42 gives its exact numbers)."""
+    """Random weights, drawn as the lesson draws them (seed 42 gives its exact numbers).
+
+    A norm's gain and bias are constants (1 and 0), drawn from no generator.
+    """
     rng = random.Random(seed)
     params: Params = {}
-    for name, shape in shapes(config).items():
-        std = WEIGHTS[name][1]
+    for name, (shape, std, fill) in weight_specs(config).items():
         if len(shape) == 1:
-            params[name] = [rng.gauss(0, std) for _ in range(shape[0])]
+            params[name] = [rng.gauss(0, std) if std else fill for _ in range(shape[0])]
         else:
             rows, cols = shape
-            params[name] = [[rng.gauss(0, std) for _ in range(cols)] for _ in range(rows)]
+            params[name] = [
+                [rng.gauss(0, std) if std else fill for _ in range(cols)] for _ in range(rows)
+            ]
     return params
 
 
@@ -120,8 +180,10 @@ def check_params(params: object, config: Config = Config()) -> None:
     extra = [name for name in params if name not in expected]
     if missing or extra:
         raise ValueError(
-            f"params do not match the model: missing {missing or 'nothing'}, "
-            f"unexpected {extra or 'nothing'}; start from init_params()"
+            f"params do not match the model ({config.describe_shape()}): missing "
+            f"{missing or 'nothing'}, unexpected {extra or 'nothing'}; start from "
+            "init_params(config), and pass the model's config= (a checkpoint's .config) "
+            "to functions that take weights"
         )
     for name, shape in expected.items():
         _check_shape(name, params[name], shape)
@@ -140,8 +202,15 @@ def _check_shape(name: str, value: object, shape: tuple[int, ...]) -> None:
                 )
 
 
-def config_of(params: Params) -> Config:
-    """The Config whose shapes these weights have (checked)."""
+def config_of(params: Params, config: Config | None = None) -> Config:
+    """`config` if these weights fit it; without one, lesson 6's shape at the weights' sizes.
+
+    The shape cannot be read from the weights alone (nothing in them says how many
+    heads there are), so a grown model's functions take its config=.
+    """
+    if config is not None:
+        check_params(params, config)
+        return config
     try:
         config = Config(
             vocab_size=len(params["tok_emb"]),
@@ -157,9 +226,11 @@ def config_of(params: Params) -> Config:
     return config
 
 
-def check_example(params: Params, ids: list[int], target: int) -> Config:
+def check_example(
+    params: Params, ids: list[int], target: int, config: Config | None = None
+) -> Config:
     """Raise a clear ValueError unless (ids, target) is one valid example for these weights."""
-    config = config_of(params)
+    config = config_of(params, config)
     if not isinstance(ids, (list, tuple)) or not ids:
         raise ValueError("the window `ids` is empty: give at least one id, e.g. [0] for '.'")
     if len(ids) > config.context:

@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 # A step on one window: (weights, ids of the window, id of the next character) -> (loss, grads).
-Step = Callable[[list[float], list[int], int], tuple[float, list[float]]]
+# With Config.dropout > 0 it also takes `mask_seed=` (model.dropout), by keyword; without
+# it, dropout is off.
+Step = Callable[..., tuple[float, list[float]]]
 Window = tuple[list[int], int]  # (the ids of a window, the id of the character that follows)
 # A step on a batch of windows: (each window's loss, the gradient of their mean loss).
-BatchStep = Callable[[list[float], list[Window]], tuple[list[float], list[float]]]
+# With dropout, `mask_seeds=` gives one mask seed per window.
+BatchStep = Callable[..., tuple[list[float], list[float]]]
 
 TORCH_MISSING = (
     "the torch backend needs PyTorch, an optional extra that is not installed; "

@@ -27,7 +27,20 @@ from array import array
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from model.params import Config, Params, check_example, config_of, flatten, shapes, unflatten
+from model.autodiff import NORM_EPS
+from model.dropout import dropout_masks
+from model.params import (
+    OUTPUT_NORM,
+    Config,
+    Params,
+    check_example,
+    config_of,
+    flatten,
+    layer_weights,
+    norm_of,
+    shapes,
+    unflatten,
+)
 from model.step_types import TORCH_MISSING, BatchStep, Step, TorchNotInstalled, Window
 
 try:
@@ -105,59 +118,144 @@ def pad(windows: Sequence[Window]) -> tuple[torch.Tensor, torch.Tensor, torch.Te
 # ---------------------------------------------------------------- forward
 
 
-def forward(w: dict[str, torch.Tensor], ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+def forward(
+    w: dict[str, torch.Tensor],
+    ids: torch.Tensor,
+    lengths: torch.Tensor,
+    config: Config = Config(),
+    masks: list[tuple[torch.Tensor, torch.Tensor]] | None = None,
+) -> torch.Tensor:
     """The logits (B, vocab) of a batch of windows: ids (B, T), of which lengths (B,) are real.
 
     Shapes in the comments: B windows, T positions, E = embed_dim, H = hidden_dim.
     A weight W acts on a vector as W @ x; on a batch of row vectors that is x @ W.T.
+    config gives the shape (heads, layers, norm); masks, one (attention, mlp) pair per
+    layer, are the dropout masks (batch_masks()); None: no dropout.
     """
     B, T = ids.shape
-    E = w["Wq"].shape[0]
     rows = torch.arange(B)
 
     # 1. Embeddings: each character's vector plus its position's vector.
     hidden = w["tok_emb"][ids] + w["pos_emb"][:T]  # (B, T, E)
-    last = hidden[rows, lengths - 1]  # (B, E): the last real character of each window
-
-    # 2. Attention, from the last position only: its query against every key.
-    q = last @ w["Wq"].T  # (B, E)
-    keys = hidden @ w["Wk"].T  # (B, T, E)
-    values = hidden @ w["Wv"].T  # (B, T, E)
-    scores = (keys * q.unsqueeze(1)).sum(dim=-1) / math.sqrt(E)  # (B, T): q . k_i / sqrt(E)
+    # The layers before the last: every position looks at itself and the ones before it.
+    # Padding is on the right, so no real position ever looks at it.
+    causal = torch.ones(T, T, dtype=torch.bool).tril().unsqueeze(0)  # (1, T, T): True: allowed
+    for layer in range(1, config.layers):
+        layer_masks = masks[layer - 1] if masks is not None else None
+        hidden = block(layer_weights(w, layer, config), hidden, hidden, causal, config,
+                       layer_masks)  # fmt: skip
+    # The last layer, from the last position only: its query against every key.
     # Padding gets a score of -inf, so softmax gives it a weight of exactly 0:
     # it changes neither the loss nor any gradient.
-    padding = torch.arange(T) >= lengths.unsqueeze(1)  # (B, T), True where padded
-    attn = torch.softmax(scores.masked_fill(padding, -math.inf), dim=-1)  # (B, T)
-    attn_out = (attn.unsqueeze(-1) * values).sum(dim=1)  # (B, E): sum_i attn_i * v_i
-
-    # 3. Residual 1: add the attention's result to the last character's vector.
-    x1 = last + attn_out
-
-    # 4. MLP: H ReLU neurons, then back to E numbers.
-    h = torch.relu(x1 @ w["W1"].T + w["b1"])  # (B, H)
-    mlp_out = h @ w["W2"].T + w["b2"]  # (B, E)
-
-    # 5. Residual 2.
-    x2 = x1 + mlp_out
+    last = hidden[rows, lengths - 1].unsqueeze(1)  # (B, 1, E): the last real character
+    real = (torch.arange(T) < lengths.unsqueeze(1)).unsqueeze(1)  # (B, 1, T)
+    layer_masks = masks[-1] if masks is not None else None
+    x2 = block(layer_weights(w, config.layers, config), hidden, last, real, config, layer_masks)
 
     # 6. Output: one score (logit) per character of the vocabulary.
+    x2 = normalize(x2.squeeze(1), norm_of(w, OUTPUT_NORM))
     return x2 @ w["W_out"].T  # (B, vocab)
 
 
-def window_losses(w: dict[str, torch.Tensor], windows: Sequence[Window]) -> torch.Tensor:
+def block(
+    w: dict[str, torch.Tensor],
+    hidden: torch.Tensor,
+    at: torch.Tensor,
+    allowed: torch.Tensor,
+    config: Config,
+    masks: tuple[torch.Tensor, torch.Tensor] | None,
+) -> torch.Tensor:
+    """One layer at the positions `at` (B, P, E) of the layer's input `hidden` (B, T, E).
+
+    allowed (B or 1, P, T) says which positions each of them may look at. Returns (B, P, E).
+    """
+    B, T, E = hidden.shape
+    P, heads = at.shape[1], config.heads
+    size = E // heads
+
+    # 2. Attention: each head on its own slice of the E numbers, outputs side by side.
+    normed, normed_at = (
+        normalize(hidden, norm_of(w, "attn_norm")),
+        normalize(at, norm_of(w, "attn_norm")),
+    )
+    q = (normed_at @ w["Wq"].T).view(B, P, heads, size).transpose(1, 2)  # (B, heads, P, size)
+    keys = (normed @ w["Wk"].T).view(B, T, heads, size).transpose(1, 2)  # (B, heads, T, size)
+    values = (normed @ w["Wv"].T).view(B, T, heads, size).transpose(1, 2)
+    scores = q @ keys.transpose(-1, -2) / math.sqrt(size)  # (B, heads, P, T): q . k_i / sqrt
+    attn = torch.softmax(scores.masked_fill(~allowed.unsqueeze(1), -math.inf), dim=-1)
+    attn_out = (attn @ values).transpose(1, 2).reshape(B, P, E)  # sum_i attn_i * v_i
+
+    # 3. Residual 1: add the attention's result (after dropout) to the input.
+    x1 = at + (attn_out if masks is None else attn_out * masks[0])
+
+    # 4. MLP: H ReLU neurons, then back to E numbers.
+    h = torch.relu(normalize(x1, norm_of(w, "mlp_norm")) @ w["W1"].T + w["b1"])  # (B, P, H)
+    mlp_out = h @ w["W2"].T + w["b2"]  # (B, P, E)
+
+    # 5. Residual 2.
+    return x1 + (mlp_out if masks is None else mlp_out * masks[1])
+
+
+def normalize(x: torch.Tensor, norm: dict[str, torch.Tensor]) -> torch.Tensor:
+    """LayerNorm (gain and bias) or RMSNorm (gain) over the last dimension; none: x itself.
+
+    Written out, not F.layer_norm, so that it is autodiff.normalize() line for line.
+    """
+    if not norm:
+        return x
+    if "bias" in norm:
+        x = x - x.mean(dim=-1, keepdim=True)
+    x = x * ((x * x).mean(dim=-1, keepdim=True) + NORM_EPS) ** -0.5 * norm["gain"]
+    return x + norm["bias"] if "bias" in norm else x
+
+
+def batch_masks(
+    config: Config, windows: Sequence[Window], mask_seeds: Sequence[int] | None
+) -> list[tuple[torch.Tensor, torch.Tensor]] | None:
+    """Each window's dropout masks (model.dropout) as tensors, one (attention, mlp) pair per layer.
+
+    A shorter window's rows are padded with 1.0, which never reach a real position.
+    None without mask seeds or without dropout.
+    """
+    if mask_seeds is None or config.dropout == 0:
+        return None
+    per_window = [dropout_masks(config, len(ids), s) for (ids, _), s in zip(windows, mask_seeds)]
+    ones = [1.0] * config.embed_dim
+    stacked = []
+    for layer in range(config.layers):
+        pair = []
+        for part in (0, 1):
+            rows = [m[layer][part] for m in per_window]
+            width = max(len(r) for r in rows)
+            padded = [r + [ones] * (width - len(r)) for r in rows]
+            pair.append(torch.tensor(padded, dtype=DTYPE))
+        stacked.append((pair[0], pair[1]))
+    return stacked
+
+
+def window_losses(
+    w: dict[str, torch.Tensor],
+    windows: Sequence[Window],
+    config: Config = Config(),
+    mask_seeds: Sequence[int] | None = None,
+) -> torch.Tensor:
     """-log p[target] of each window (B,), with log-softmax inside cross_entropy.
 
     cross_entropy never takes log(p) of a p that rounded to 0, like manual.cross_entropy.
     """
     ids, lengths, targets = pad(windows)
-    return F.cross_entropy(forward(w, ids, lengths), targets, reduction="none")
+    logits = forward(w, ids, lengths, config, batch_masks(config, windows, mask_seeds))
+    return F.cross_entropy(logits, targets, reduction="none")
 
 
 # ---------------------------------------------------------------- plain lists in and out
 
 
 def losses_and_mean_grad(
-    weights: list[float], config: Config, batch: Sequence[Window]
+    weights: list[float],
+    config: Config,
+    batch: Sequence[Window],
+    mask_seeds: Sequence[int] | None = None,
 ) -> tuple[list[float], list[float]]:
     """Each window's loss, and the gradient of their mean, for flat lists of weights.
 
@@ -165,38 +263,44 @@ def losses_and_mean_grad(
     """
     with one_thread():
         w = as_weights(to_tensor(weights), config)  # a copy: `weights` is never changed
-        losses = window_losses(w, batch)
+        losses = window_losses(w, batch, config, mask_seeds)
         losses.mean().backward()  # the whole backward pass: manual.backward()'s 7 steps
         return losses.tolist(), flat_grad(w).tolist()
 
 
-def torch_loss_and_grads(params: Params, ids: list[int], target: int) -> tuple[float, Params]:
+def torch_loss_and_grads(
+    params: Params, ids: list[int], target: int, config: Config | None = None
+) -> tuple[float, Params]:
     """The loss -log p[target] on one window, and its gradient for every weight, by PyTorch.
 
     Same contract as manual_loss_and_grads: plain lists in, the same keys and
     shapes out, `params` left untouched, the same errors for a malformed window.
+    config: the model's shape (None: lesson 6's); no dropout.
     """
-    config = check_example(params, ids, target)
+    config = check_example(params, ids, target, config)
     losses, grads = losses_and_mean_grad(flatten(params), config, [(ids, target)])
     return losses[0], unflatten(grads, config)
 
 
-def mean_loss(params: Params, windows: Sequence[Window]) -> float:
+def mean_loss(params: Params, windows: Sequence[Window], config: Config | None = None) -> float:
     """The mean loss of many windows at these weights: one pass, no gradients, no steps.
 
-    To measure a model on all the names at once (9,412 windows take a blink).
+    To measure a model on all the names at once (9,412 windows take a blink). No dropout.
     """
-    config = config_of(params)
+    config = config_of(params, config)
     with torch.no_grad(), one_thread():
         w = as_weights(to_tensor(flatten(params)), config)
-        return window_losses(w, windows).mean().item()
+        return window_losses(w, windows, config).mean().item()
 
 
 def torch_step(config: Config = Config()) -> Step:
     """The "torch" backend's step on one window, as model.backends.make_step("torch") gives it."""
 
-    def step(weights: list[float], ids: list[int], target: int) -> tuple[float, list[float]]:
-        losses, grads = losses_and_mean_grad(weights, config, [(ids, target)])
+    def step(
+        weights: list[float], ids: list[int], target: int, *, mask_seed: int | None = None
+    ) -> tuple[float, list[float]]:
+        seeds = None if mask_seed is None else [mask_seed]
+        losses, grads = losses_and_mean_grad(weights, config, [(ids, target)], seeds)
         return losses[0], grads
 
     return step
@@ -205,7 +309,9 @@ def torch_step(config: Config = Config()) -> Step:
 def torch_batch_step(config: Config = Config()) -> BatchStep:
     """The step on a whole batch of windows in one pass, for train(batch_size=N)."""
 
-    def batch_step(weights: list[float], batch: list[Window]) -> tuple[list, list[float]]:
-        return losses_and_mean_grad(weights, config, batch)
+    def batch_step(
+        weights: list[float], batch: list[Window], mask_seeds: list[int] | None = None
+    ) -> tuple[list, list[float]]:
+        return losses_and_mean_grad(weights, config, batch, mask_seeds)
 
     return batch_step

@@ -50,8 +50,10 @@ def check_value(number: int, lang: str, name: str, value: Any) -> Any:
     kind = type(declared[name].default)
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
-    if not isinstance(value, kind):
-        raise BadValue(f"{name} must be a {kind.__name__}, like {declared[name].default!r}")
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+        raise BadValue(
+            f"{name} must be a {kind.__name__} like {declared[name].default!r}, got {value!r}"
+        )
     problem = limit_problem({name: declared[name].limit}, Text("common", lang), {name: value})
     if problem:
         raise BadValue(problem)

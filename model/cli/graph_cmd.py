@@ -21,10 +21,12 @@ from typing import TYPE_CHECKING, NamedTuple
 from autograd import GraphvizNotFound, Value, draw, render, topological_order
 from autograd.drawing.rendering import format_and_path
 from model.autodiff import SCOPES, forward, to_values
+from model.cli.weights import weights_and_config
+from model.config import Config
 from model.data import BOUNDARY, clean_name, count_positions, decode, examples
 from model.helpers.checks import is_whole_number
 from model.params import Params, config_of
-from model.training.checkpoint import check_writable, load_params
+from model.training.checkpoint import check_writable
 
 if TYPE_CHECKING:
     import graphviz
@@ -67,9 +69,15 @@ def check_word(word: str) -> str:
 
 
 def position_example(
-    params: Params, word: str = DEFAULT_WORD, position: int | None = None
+    params: Params,
+    word: str = DEFAULT_WORD,
+    position: int | None = None,
+    config: Config | None = None,
 ) -> tuple[list[int], int]:
-    """The window of ids and the target id of `word`'s position `position` (default: the last)."""
+    """The window of ids and the target id of `word`'s position `position` (default: the last).
+
+    config: the model's shape (None: lesson 6's), for its context length.
+    """
     word = check_word(word)
     count = count_positions([word])
     if position is None:
@@ -79,7 +87,7 @@ def position_example(
             f"position {position!r} is out of range: {word!r} has {count} positions, "
             f"0 to {count - 1} (0 guesses {word[0]!r}, {count - 1} the final {BOUNDARY!r})"
         )
-    return list(examples(word, config_of(params).context))[position]
+    return list(examples(word, config_of(params, config).context))[position]
 
 
 def build_position_graph(
@@ -89,6 +97,7 @@ def build_position_graph(
     fused: bool = True,
     *,
     backward: bool = True,
+    config: Config | None = None,
 ) -> PositionGraph:
     """The loss of `word`'s position `position` as a graph of Values, gradients filled in.
 
@@ -96,11 +105,12 @@ def build_position_graph(
     default), guesses the final "." from the letters before it, so it uses the
     longest window. `fused=False` records every product (no `dot` nodes).
     backward() is run so that drawings show each value's gradient; pass
-    backward=False to run it yourself.
+    backward=False to run it yourself. config: the model's shape (None: lesson 6's);
+    a grown model's layers after the first have scopes of their own ("L2/mlp").
     """
-    ids, target = position_example(params, word, position)
+    ids, target = position_example(params, word, position, config)
     trace: dict = {}
-    loss = forward(to_values(params), ids, target, fused=fused, trace=trace)
+    loss = forward(to_values(params), ids, target, fused=fused, trace=trace, config=config)
     if backward:
         loss.backward()
     return PositionGraph(loss, decode(ids), decode([target]), trace["scores"])
@@ -211,8 +221,8 @@ def cmd_graph(args: argparse.Namespace) -> int:
     view = args.view or "scopes"
     format, out = _format_and_path(args.format, args.out)
     check_writable(out, f"{DEFAULT_OUT}.{format}")  # a folder, a device: said before drawing
-    params = load_params(args.checkpoint)
-    graph = build_position_graph(params, args.word, args.position, fused=not args.pure)
+    params, config = weights_and_config(args.checkpoint)
+    graph = build_position_graph(params, args.word, args.position, not args.pure, config=config)
     what = f"--scope {args.scope}" if args.scope else f"--view {view}"
     print(
         f"minillm graph: {graph.window!r} -> {graph.target!r}, loss {graph.loss.data:.4f}, "

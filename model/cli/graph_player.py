@@ -6,7 +6,8 @@ which of the lesson's 7 handwritten backward steps that scope is, with the large
 difference between the handwritten gradients and autograd's there
 (model.compare.compare_steps): the 7 steps, found again in autograd's backward.
 autograd knows nothing of the model; the model hands the player these notes, in
-the words of model/words/<lang>.txt.
+the words of model/words/<lang>.txt. A grown model (more heads, layers, a norm) is
+played the same way, without those notes: the handwritten backward has no steps for it.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from autograd import Player, player
 from autograd.drawing.draw import DRAW_MAX_NODES
 from autograd.drawing.language import words
 from model.cli.graph_cmd import DEFAULT_WORD, VIEWS, build_position_graph, position_example
+from model.cli.weights import weights_and_config
 from model.compare import StepComparison, compare_steps
+from model.config import Config
 from model.params import Params
-from model.training.checkpoint import load_params
 
 WORDS = Path(__file__).parents[1] / "words"  # model/words/: the model's, beside autograd's
 DEFAULT_OUT = "minillm-player.html"
@@ -57,16 +59,20 @@ def position_player(
     view: str = "scopes",
     scope: str | None = None,
     lang: str = "en",
+    config: Config | None = None,
 ) -> Player:
     """The backprop player for one position, on one view, with the handwritten steps as notes.
 
     "scopes": one step per scope; "near": the values nearest the loss, in its own
     scope; "focus": the first attention score and what it came from; a `scope`
-    name: every value of that scope.
+    name: every value of that scope. config: the model's shape (None: lesson 6's);
+    the notes on the handwritten steps are for lesson 6's shape only.
     """
-    ids, target = position_example(params, word, position)
-    graph = build_position_graph(params, word, position, fused, backward=False)
-    notes = step_notes(compare_steps(params, ids, target, fused=fused), lang)
+    graph = build_position_graph(params, word, position, fused, backward=False, config=config)
+    notes = {}
+    if config is None or config.is_lesson6_shape:
+        ids, target = position_example(params, word, position, config)
+        notes = step_notes(compare_steps(params, ids, target, fused, config), lang)
     common = {"lang": lang, "notes": notes}
     if scope is not None:
         return player(graph.loss, scope=scope, **common)
@@ -88,12 +94,12 @@ def cmd_player(args: argparse.Namespace) -> int:
     out = Path(args.out or DEFAULT_OUT)
     if out.suffix.lower() not in ("", ".html"):
         raise ValueError(f"--player writes an HTML page: end --out in .html, not {out.suffix}")
-    params = load_params(args.checkpoint)
+    params, config = weights_and_config(args.checkpoint)
     what = f"--scope {args.scope}" if args.scope else f"--view {args.view or 'scopes'}"
     print(f"minillm graph: writing the backprop player, {what}", file=sys.stderr)
     try:
         page = position_player(params, args.word, args.position, not args.pure,
-                               args.view or "scopes", args.scope, args.lang)  # fmt: skip
+                               args.view or "scopes", args.scope, args.lang, config)  # fmt: skip
     except ValueError as err:  # a view too big to play names player()'s arguments
         raise ValueError(_as_options(str(err))) from None
     print(page.save(out))

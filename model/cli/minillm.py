@@ -24,13 +24,14 @@ from model.backends import TorchNotInstalled
 from model.cli.graph_cmd import DEFAULT_WORD, add_graph_parser, cmd_graph, position_example
 from model.cli.graph_player import cmd_player
 from model.cli.train_cmd import DEFAULT_CHECKPOINT, INTERRUPTED, add_train_parser, cmd_train
+from model.cli.weights import weights_and_config
 from model.compare import compare_backends, compare_steps
+from model.config import Config
 from model.data import decode
 from model.helpers.closed_output import quiet_when_output_closes
 from model.helpers.strict_args import at_least, parse_args
 from model.params import Params
 from model.sample import generate
-from model.training.checkpoint import load_checkpoint, load_params
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -110,10 +111,10 @@ def cmd_graph_or_player(args: argparse.Namespace) -> int:
 
 def cmd_generate(args: argparse.Namespace) -> int:
     at_least("--count", args.count, 0, "how many names to print")
-    params = load_checkpoint(args.checkpoint).params
+    params, config = weights_and_config(args.checkpoint)
     for i in range(args.count):
         seed = None if args.seed is None else args.seed + i
-        print(generate(params, prefix=args.prefix, temperature=args.temperature, seed=seed))
+        print(generate(params, args.prefix, args.temperature, seed=seed, config=config))
     return 0
 
 
@@ -124,11 +125,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise ValueError(
             f"--tolerance must be a finite number >= 0 (e.g. 1e-9), got {args.tolerance}"
         )
-    params = load_params(args.checkpoint, seed=args.seed)
+    params, config = weights_and_config(args.checkpoint, args.seed)
     if args.steps:
-        return print_steps(params, args)
+        return print_steps(params, args, config)
     backends = ["manual", "autograd"] + ([args.backend] if args.backend != "autograd" else [])
-    report = compare_backends(params, args.positions, fused=not args.pure, backends=backends)
+    report = compare_backends(params, args.positions, not args.pure, backends, config)
     columns = report["by_backend"]  # the largest difference of each weight, by backend
     print(f"{'weight':<8}" + "".join(f" {f'|manual - {b}|':>20}" for b in columns))
     for name in report["largest_difference"]:
@@ -144,10 +145,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0 if worst <= args.tolerance else 1
 
 
-def print_steps(params: Params, args: argparse.Namespace) -> int:
+def print_steps(params: Params, args: argparse.Namespace, config: Config) -> int:
     """minillm compare --steps: one line per quantity of each handwritten step."""
-    ids, target = position_example(params, args.word, args.position)
-    steps = compare_steps(params, ids, target, fused=not args.pure)
+    ids, target = position_example(params, args.word, args.position, config)
+    steps = compare_steps(params, ids, target, not args.pure, config)
     print(f"window {decode(ids)!r} -> {decode([target])!r}: handwritten minus autograd's .grad")
     print(f"{'step':<16} {'quantity':<10} {'shape':<9} {'largest difference':>18}  autograd scope")
     for step in steps:

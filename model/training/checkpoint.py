@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from autograd.files import SaveError, check_writable, read_text, write_atomically
-from model.params import Config, Params, count_params, init_params
+from model.params import Config, Params, count_params
 from model.training import checkpoint_checks as checks
 from model.training.run_lock import CheckpointInUse, lock_checkpoint
 
@@ -25,7 +25,6 @@ __all__ = [
     "SaveError",
     "check_writable",
     "load_checkpoint",
-    "load_params",
     "lock_checkpoint",
     "save_checkpoint",
 ]
@@ -84,15 +83,6 @@ def load_checkpoint(path: str | Path, config: Config | None = None) -> Checkpoin
         raise ValueError(f"{path} is not a usable checkpoint: it has no {err} field") from None
     except (TypeError, ValueError) as err:
         raise ValueError(f"{path} is not a usable checkpoint: {err}") from None
-
-
-def load_params(path: str | Path | None, seed: int = 42) -> Params:
-    """The weights saved at `path`, or the first weights (init_params(seed)) when path is None.
-
-    An empty path is an error, not "no checkpoint": --checkpoint "" is most likely a
-    variable that was not set.
-    """
-    return init_params(seed=seed) if path is None else load_checkpoint(path).params
 
 
 def _corrupt(path: Path, err: Exception) -> str:

@@ -15,6 +15,7 @@ import random
 from dataclasses import fields
 
 from model.backends import BACKENDS
+from model.config import SHAPE_FIELDS
 from model.data import VOCAB
 from model.helpers.checks import is_real_number, is_whole_number, shown
 from model.optim import OPTIMIZERS
@@ -28,12 +29,20 @@ MT_WORDS = 625  # Python's generator: 624 words of state and a position, as gets
 
 
 def check_config(raw: object) -> Config:
-    """The model's size, which must also fit the characters the model knows."""
+    """The model's size and shape, which must also fit the characters the model knows.
+
+    The shape fields (heads, layers, norm, dropout) are optional: checkpoints saved
+    before the model could grow have none, and are lesson 6's shape.
+    """
     if not isinstance(raw, dict):
         raise ValueError(f"config must be a dict of sizes, got {_kind(raw)}")
     known = {f.name for f in fields(Config)}
-    if set(raw) != known:
-        raise ValueError(f"config must have exactly the fields {sorted(known)}, got {sorted(raw)}")
+    required = known - set(SHAPE_FIELDS)
+    if not required <= set(raw) <= known:
+        raise ValueError(
+            f"config must have exactly the fields {sorted(required)}, plus any of "
+            f"{list(SHAPE_FIELDS)} (older checkpoints have none of these), got {sorted(raw)}"
+        )
     config = Config(**raw)
     if config.vocab_size != len(VOCAB):
         raise ValueError(

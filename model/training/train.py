@@ -25,7 +25,7 @@ def train(
     names: Sequence[str] | None = None,
     settings: TrainSettings | None = None,
     *,
-    config: Config = Config(),
+    config: Config | None = None,
     params: Params | None = None,
     progress: bool = True,
     log: Callable[[str], None] | None = print,
@@ -41,6 +41,8 @@ def train(
     schedule, 5 epochs, seed 42; the lesson's recipe is
     optimizer="sgd", lr_schedule="constant", epochs=10.
     config, params: the model's shape and first weights (init_params(config, seed)).
+    config is e.g. Config(heads=2, layers=2, norm="rms", dropout=0.1); None is lesson
+    6's for a new run, and the checkpoint's on resume.
     log receives the run's messages in English (None: silence); on_epoch(epoch, mean_loss)
     is called after each finished epoch, to show it in your own words or plot it live.
     """

@@ -34,6 +34,7 @@ from typing import NamedTuple
 
 from model.backends import Window, make_batch_step
 from model.data import check_names, count_positions, examples, fingerprint
+from model.dropout import window_mask_seed
 from model.helpers.checks import check_whole_number
 from model.optim import make_optimizer
 from model.params import Config, Params, check_params, count_params, flatten, init_params, unflatten
@@ -109,18 +110,26 @@ class Trainer:
         self,
         names: Sequence[str],
         settings: TrainSettings = TrainSettings(),
-        config: Config = Config(),
+        config: Config | None = None,
         params: Params | None = None,
     ) -> None:
-        """Check everything before the first step; `params` are the first weights of a new run."""
+        """Check everything before the first step; `params` are the first weights of a new run.
+
+        config: the model's size and shape; None is Config() (lesson 6's) for a new run,
+        and the checkpoint's on resume (another one is refused, naming what differs).
+        """
         self.names = check_names(names)
         self.settings = settings
-        self.config = config
         _check_settings(settings)
         _check_run_length(settings.epochs, self.steps_per_epoch())
-        start = self._resumed() if settings.resume else self._fresh(params)
-        self.batch_step = make_batch_step(settings.backend, config, settings.fused)
-        self.opt = make_optimizer(start.optimizer["name"], count_params(config))
+        if settings.resume:
+            start = self._resumed(config)
+            self.config = start.config
+        else:
+            self.config = Config() if config is None else config
+            start = self._fresh(params)
+        self.batch_step = make_batch_step(settings.backend, self.config, settings.fused)
+        self.opt = make_optimizer(start.optimizer["name"], count_params(self.config))
         self.opt.load_state_dict(start.optimizer)
         if self.opt.decay_steps:  # resuming for more (or fewer) epochs: decay to 0 at the new end
             self.opt.decay_steps = settings.epochs * self.steps_per_epoch()
@@ -251,7 +260,12 @@ class Trainer:
 
     def _learn(self, batch: list[Window], where: str) -> None:
         """One optimizer step on the mean gradient of `batch`; a NaN or inf loss stops the run."""
-        batch_losses, grads = self.batch_step(self.weights, batch)
+        if self.config.dropout > 0:  # drawn from the run's seed and each window's position
+            first = self.epoch_positions
+            seeds = [window_mask_seed(self.seed, self.epoch, first + i) for i in range(len(batch))]
+            batch_losses, grads = self.batch_step(self.weights, batch, mask_seeds=seeds)
+        else:
+            batch_losses, grads = self.batch_step(self.weights, batch)
         for loss in batch_losses:
             if not math.isfinite(loss):
                 raise FloatingPointError(f"the loss became {loss} {where}")
@@ -314,21 +328,20 @@ class Trainer:
             rng_state=list(random.Random(seed).getstate()), backend=s.backend, seed=seed,
         )  # fmt: skip
 
-    def _resumed(self) -> Checkpoint:
+    def _resumed(self, config: Config | None) -> Checkpoint:
         """The state saved in the checkpoint, if it can go on with these settings and names."""
         path = self.settings.checkpoint
         if not path:
             raise ValueError("resume needs a checkpoint path to resume from")
-        state = load_checkpoint(path, self.config)
+        state = load_checkpoint(path)
         if not state.optimizer or state.rng_state is None:
             raise ValueError(f"{path} holds weights only, no training state: it cannot be resumed")
         conflicts = _resume_conflicts(self.settings, state)
+        if config is not None:
+            conflicts |= shape_conflicts(vars(config), state.config)
         if conflicts:
             option, (asked, saved) = next(iter(conflicts.items()))
-            raise ValueError(
-                f"{path} was trained with {option} {saved!r}, not {asked!r}: a resumed run "
-                f"goes on with its own {option}; leave it out, or start a new run without resume"
-            )
+            raise resume_refused(path, option, asked, saved)
         if state.position > len(self.names):
             raise ValueError(
                 f"{path} stopped after {state.position} names of its epoch, but there are "
@@ -342,6 +355,23 @@ class Trainer:
             )
         check_writable(path)
         return state
+
+
+def resume_refused(path: str | Path, option: str, asked: object, saved: object) -> ValueError:
+    """The error for a resume that asks for another `option` than the checkpoint's."""
+    return ValueError(
+        f"{path} was trained with {option} {saved!r}, not {asked!r}: a resumed run "
+        f"goes on with its own {option}; leave it out, or start a new run without resume"
+    )
+
+
+def shape_conflicts(asked: dict[str, object], saved: Config) -> dict[str, tuple]:
+    """The Config fields asked for (not None) that differ from `saved`: {field: (asked, saved)}."""
+    return {
+        field: (value, getattr(saved, field))
+        for field, value in asked.items()
+        if value is not None and value != getattr(saved, field)
+    }
 
 
 def _resume_conflicts(settings: TrainSettings, state: Checkpoint) -> dict[str, tuple]:

@@ -1,54 +1,51 @@
-"""Exercise values are checked as deep as checkpoints (issue 22, class 6).
+"""Exercise values are checked as deep as checkpoints: their type, then their range.
 
-Python counts True as 1, and a notebook's CHANGE_ME can hold any object: "3"
-where 3 is wanted passed the range checks (a text of one character) and failed
-far inside the lesson. One check serves the command line and the notebook.
+Python counts True as 1, and a notebook's values cell can hold any object: "3"
+where 3 is wanted would pass a range check (a text of one character) and fail far
+inside the lesson. One check (lessons.kit.values.check_value) serves the command
+line, the guesses and the notebook.
 """
 
 from __future__ import annotations
 
-import types
+from types import SimpleNamespace
 
 import pytest
-from lessons.lesson07 import lesson as lesson07
 
-from lessons.lesson08 import lesson as lesson08
+from lessons.kit import values
+from lessons.kit.values import BadValue, ExerciseValue, check_value
+from lessons.limits import Limit
 
 
 @pytest.mark.parametrize(
-    "lesson, values, words",
+    ("name", "value", "words"),
     [
-        (lesson07, {"bias": True}, r"bias must be a float like 0\.1, got True"),
-        (lesson07, {"bias": "3"}, r"bias must be a float like 0\.1, got '3'"),
-        (lesson07, {"target": 5}, "target must be a str like 'a', got 5"),
-        (lesson07, {"guess_sum": None}, "guess_sum must be a float"),
-        (lesson08, {"backward_calls": True}, "backward_calls must be a int like"),
-        (lesson08, {"backward_calls": 2.0}, "backward_calls must be a int like"),
-        (lesson08, {"backward_calls": "2"}, "backward_calls must be a int like"),
+        ("bias", True, r"bias must be a float like 0\.1, got True"),
+        ("bias", "3", r"bias must be a float like 0\.1, got '3'"),
+        ("target", 5, "target must be a str like 'a', got 5"),
+        ("guess_sum", None, "guess_sum must be a float"),
     ],
 )
-def test_a_value_of_the_wrong_type_is_named(lesson, values, words):
-    with pytest.raises(TypeError, match=words):
-        lesson.typed(values)
+def test_a_value_of_the_wrong_type_is_named(name, value, words):
+    with pytest.raises(BadValue, match=words):
+        check_value(7, "en", name, value)
 
 
 def test_a_whole_number_is_a_float_where_a_float_is_wanted():
-    assert lesson07.typed({"bias": -1, "target": "b"}) == {"bias": -1.0, "target": "b"}
-    assert type(lesson07.typed({"bias": -1})["bias"]) is float
-    assert lesson08.typed({"backward_calls": 3}) == {"backward_calls": 3}
+    assert check_value(7, "en", "bias", -1) == -1.0
+    assert type(check_value(7, "en", "bias", -1)) is float
+    assert check_value(7, "en", "target", "b") == "b"
 
 
-def test_the_command_line_path_refuses_them_before_anything_runs(tmp_path):
-    with pytest.raises(TypeError, match="bias must be a float"):
-        lesson07.start("en", True, tmp_path, {"bias": "3"})
-    assert list(tmp_path.iterdir()) == []
+@pytest.mark.parametrize("value", [True, 2.0, "2"])
+def test_a_bool_a_float_or_a_text_is_not_a_whole_number(value, monkeypatch):
+    declared = {"calls": ExerciseValue(2, Limit(1, 10, "bias"))}
+    monkeypatch.setattr(values, "lesson_values", lambda number: SimpleNamespace(VALUES=declared))
+    assert check_value(99, "en", "calls", 3) == 3
+    with pytest.raises(BadValue, match="calls must be a int like 2"):
+        check_value(99, "en", "calls", value)
 
 
-def test_the_notebook_path_refuses_them_too(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(lesson07, "notebook", {"lang": "en", "quick": True, "out": str(tmp_path)})
-    monkeypatch.setattr(lesson07, "_notebook_ctx", None)
-    cell = types.FunctionType(
-        (lambda: None).__code__, {"CHANGE_ME": {"bias": True, "target": "a"}}
-    )  # a step whose notebook set CHANGE_ME["bias"] = True
-    with pytest.raises(TypeError, match=r"bias must be a float like 0\.1, got True"):
-        lesson07._context_for_notebook(cell)
+def test_an_unknown_value_is_named_with_the_known_ones():
+    with pytest.raises(BadValue, match=r"no exercise value 'biais'.*'bias'"):
+        check_value(7, "fr", "biais", 0.5)
