@@ -10,11 +10,9 @@ from __future__ import annotations
 import inspect
 import math
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
-from jupyter_client.manager import start_new_kernel
 
 from lessons import progress
 from lessons.__main__ import main
@@ -25,7 +23,7 @@ from lessons.kit.writer import write_notebook
 from lessons.texts import Text
 from model import Config, count_params, init_params, load_names, manual
 from model.data import encode
-from tests.lessons.notebook_first import TIMEOUT, execute, kernel_run
+from tests.lessons.notebook_first import execute, in_a_kernel, kernel_run
 from tests.lessons.test_lesson07 import in_a_terminal
 
 # The same quantity, named in each language.
@@ -150,33 +148,6 @@ def test_in_a_terminal_the_loss_waits_for_the_guess(tmp_path):
     assert typed[ask] == 1 and typed[go_on] >= 4  # it waited between the sections
     assert progress.exercises_done(tmp_path, "lesson06") == {1}  # 3,3 is near log(27)
     assert out.index(ask + "guess_loss") < out.index("log(27) = 3,296")
-
-
-def in_a_kernel(notebook, folder: Path, answers: list[str]) -> tuple[list, list, list]:
-    """Run `notebook` in a kernel that sends input(), typing `answers`: (prompts, boxes, errors)."""
-    replies, prompts, boxes, errors = iter(answers), [], [], []
-    manager, kernel = start_new_kernel(kernel_name="python3", cwd=str(folder))
-
-    def on_output(message: dict) -> None:
-        if message["msg_type"] == "display_data":
-            boxes.append(message["content"]["data"].get("text/html", ""))
-        elif message["msg_type"] == "error":
-            errors.append(message["content"]["evalue"])
-
-    def on_input(message: dict) -> None:
-        prompts.append(message["content"]["prompt"])
-        kernel.input(next(replies))
-
-    try:
-        for cell in (c for c in notebook.cells if c.cell_type == "code"):
-            kernel.execute_interactive(
-                cell.source, allow_stdin=True, timeout=TIMEOUT, output_hook=on_output,
-                stdin_hook=on_input,
-            )  # fmt: skip
-    finally:
-        kernel.stop_channels()
-        manager.shutdown_kernel(now=True)
-    return prompts, boxes, errors
 
 
 def test_the_guess_is_asked_with_the_notebook_s_input(tmp_path):
