@@ -122,7 +122,7 @@ def test_options_fill_the_values_cells_and_the_model_is_kept(tmp_path, capsys):
 
 
 def test_values_out_of_range_are_refused_before_the_lesson(tmp_path, capsys):
-    assert main(["6", "--temperature", "0", "--out", str(tmp_path / "o")]) == 2
+    assert main(["6", "--temperature", "nan", "--out", str(tmp_path / "o")]) == 2
     assert main(["6", "--epochs", "0", "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert "temperature" in err and "epochs" in err and "Traceback" not in err
