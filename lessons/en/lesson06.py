@@ -286,6 +286,8 @@ else:
         on_epoch=lambda e, loss: print(f"  epoch {e}/{epochs}: mean loss {number(loss, '.3f')}"),
     )
     params, history, losses = result.params, result.history, result.losses
+    if result.stopped != "done":  # Ctrl-C, or a loss gone infinite
+        print("(Stopped before the end: we go on with the last good weights.)")
     speed = number(result.positions_per_second, ".0f")
     print(f"Trained in {number(result.seconds, '.0f')} s ({speed} positions a second)")
 model_reused = kept is not None
@@ -297,6 +299,8 @@ final_loss = history[-1] if history else initial_loss
 better = (1 - final_loss / initial_loss) * 100
 print(f"Loss: {number(initial_loss, '.2f')} → {number(final_loss, '.2f')}")
 print(f"that is {number(better, '.0f')}% better")
+if final_loss >= initial_loss:
+    print("The loss did not go down: try a smaller lr, or more epochs.")
 if len(losses) > 1:  # a model taken up after 1 epoch has a single point
     print(line_chart({"loss": losses}, height=8, fmt=lambda x: number(x, ".2f")))
 

@@ -291,6 +291,8 @@ else:
         ),
     )
     poids, historique, pertes = resultat.params, resultat.history, resultat.losses
+    if resultat.stopped != "done":  # Ctrl-C, ou une loss devenue infinie
+        print("(Arrêté avant la fin : on continue avec les derniers bons poids.)")
     vitesse = number(resultat.positions_per_second, ".0f")
     print(f"Entraîné en {number(resultat.seconds, '.0f')} s ({vitesse} positions par seconde)")
 modele_repris = garde is not None
@@ -302,6 +304,8 @@ perte_finale = historique[-1] if historique else perte_initiale
 mieux = (1 - perte_finale / perte_initiale) * 100
 print(f"Loss : {number(perte_initiale, '.2f')} → {number(perte_finale, '.2f')}")
 print(f"soit {number(mieux, '.0f')} % de mieux")
+if perte_finale >= perte_initiale:
+    print("La loss n'a pas baissé : essaie un lr plus petit, ou plus d'epochs.")
 if len(pertes) > 1:  # un modèle repris après 1 epoch n'a qu'un point
     print(line_chart({"loss": pertes}, height=8, fmt=lambda x: number(x, ".2f")))
 
