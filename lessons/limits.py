@@ -44,12 +44,6 @@ LIMITS: dict[int, dict[str, Limit]] = {
         "temperature": TEMPERATURE,
         "prefix": PREFIX,
     },
-    8: {
-        "guess_square_grad": GUESS,
-        "backward_calls": Limit(1, 1000, "calls"),
-        "guess_calls_grad": GUESS,
-        "eps": Limit(1e-300, 1, "eps"),
-    },
     9: {
         "window": Limit(1, 100, "window"),
         "next_letter": Limit(1, 1, "one_letter"),
