@@ -52,7 +52,8 @@ def measured(lang: str) -> dict:
 
 
 def prose(lang: str) -> str:
-    return "\n".join(c.source for c in read_cells(source_path(8, lang)) if c.cell_type == "markdown")
+    cells = read_cells(source_path(8, lang))
+    return "\n".join(c.source for c in cells if c.cell_type == "markdown")
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -105,7 +106,7 @@ def test_backward_accumulates_zero_grad_resets_and_no_grad_keeps_no_notes(lang):
 def test_the_finite_differences_fail_where_the_prose_says(lang):
     got = measured(lang)
     gaps = got["ecarts"]
-    assert list(gaps)[0] == "1e-01" and list(gaps)[-1] == "1e-13"  # "from 0.1 down to 1e-13"
+    assert list(gaps) == [f"1e-{p:02d}" for p in range(1, 14)]  # "from 0.1 down to 1e-13"
     assert got["echecs"] == ["1e-01", "1e-13"]  # too big, too small
     assert 50 < gaps["1e-01"] / gaps["1e-02"] < 200  # "the error grows like eps²"
     assert abs(-math.log10(sys.float_info.epsilon) - 16) < 0.5  # "a float keeps about 16"
