@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import inspect
 import math
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +28,7 @@ from lessons.kit.source import read_cells, source_path
 from lessons.kit.terminal import run
 from lessons.kit.writer import write_notebook
 from lessons.texts import Text
+from tests.autograd.test_player import page_script
 from tests.lessons.notebook_first import TIMEOUT, execute, kernel_run, outputs
 from tests.lessons.test_lesson07 import in_a_terminal
 
@@ -43,6 +46,7 @@ SAME = {
 }  # fmt: skip
 RIGHT = ["--guess-square-grad", "4", "--guess-calls-grad", "1", "--eps", "0.1"]
 GRAPH = {"fr": "graphe", "en": "graph"}  # the drawing's name in each language
+PLAYER = {"fr": "deux_fois", "en": "used_twice"}  # the player's
 
 
 def measured(lang: str) -> dict:
@@ -134,6 +138,34 @@ def test_the_drawing_and_the_player_show_inline_in_the_lesson_s_language(lang):
     drawn = outputs(notebook, "image/svg+xml") + viz  # with `dot`, or with viz.js
     assert drawn and ("0,125" in drawn[0]) == (lang == "fr")  # drawn after backward()
     assert f"lesson08_{GRAPH[lang]}.html" in {p.name for p in (folder / "lesson_output").iterdir()}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_player_shows_a_s_gradient_added_to_twice(lang):
+    """ "watch a.grad receive its two contributions, one after the other" """
+    folder = kernel_run(8, lang)[2] / "lesson_output"
+    script = page_script((folder / f"lesson08_{PLAYER[lang]}.html").read_text("utf-8"))
+    a = [node["name"] for node in script["nodes"]].index("a")
+    added = [u for step in script["steps"] for u in step["updates"] if u[0] == a]
+    assert len(added) == 2 and added[0][1] == 0.0 and added[1][1] == added[0][2]
+    assert added[-1][2] == 0.5
+
+
+def test_french_numbers_are_written_the_french_way():
+    printed = "".join(outputs(kernel_run(8, "fr")[0], "stream"))
+    assert "a.grad = 0,375 + 0,125 = 0,5" in printed and not re.search(r"\d\.\d", printed)
+    assert "eps = 1e-01" in printed  # the steps are names, the same in both languages
+
+
+def test_in_a_real_process_without_dot_the_pictures_are_pages(no_dot, tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "lessons", "8", "--quick", "--out", str(tmp_path / "out")],
+        cwd=ROOT, env=dict(os.environ), capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    pages = {"lesson08_graph.html", "lesson08_used_twice.html"}
+    assert {p.name for p in (tmp_path / "out").iterdir()} == pages  # no .svg, nothing done
+    assert all(str(tmp_path / "out" / page) in done.stdout for page in pages)
 
 
 def test_without_dot_the_drawing_shows_as_a_viz_js_page(no_dot, tmp_path):
