@@ -134,8 +134,8 @@ def walk_back(v, visits, show=False):
             before = child.grad
             child.grad += slope * x.grad  # += : a value used twice gets both gradients
             if show:
-                sum_ = f"{number(before)} + {number(slope)} × {number(x.grad)}"
-                print(f"  {child.label}.grad = {sum_} = {number(child.grad)}")
+                addition = f"{number(before)} + {number(slope)} × {number(x.grad)}"
+                print(f"  {child.label}.grad = {addition} = {number(child.grad)}")
 
 
 # %%

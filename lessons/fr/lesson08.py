@@ -111,7 +111,7 @@ print("backward() le lit à l'envers :", " -> ".join(a_remonter))
 # %% [markdown]
 # En remontant depuis la fin, chaque valeur a déjà reçu les gradients de **toutes** celles
 # qui l'utilisent quand vient son tour. Les feuilles `a` et `b` n'ont rien à transmettre :
-# elles ne sont fabriquées à partir de rien, ce sont les entrées.
+# elles ne viennent d'aucune autre valeur, ce sont les entrées.
 
 # %% [markdown]
 # ## Étape 2 : backward(), un nœud à la fois
