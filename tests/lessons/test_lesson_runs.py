@@ -28,7 +28,6 @@ def written(claims: dict, x: float, spec: str = "") -> str:
 # adds a line here and a check below (or tests itself in a file of its own).
 DONE = {
     6: {"guess-loss": "3.3", "temperature-before": "0.1", "temperature": "2.0", "prefix": ".pik"},
-    8: {"guess-square-grad": "4", "backward-calls": "3", "guess-calls-grad": "1.5", "eps": "0.1"},
     9: {"window": ".bulbiza", "guess-dots": "371", "weight": "tok_emb"},
     10: {"guess-loop-gap": "0", "sgd-lr": "0.05", "temperature": "0.5", "prefix": ".pik"},
     12: {"guess-lines": "8", "guess-programs": "8", "branch": "relu"},
@@ -37,7 +36,7 @@ DONE_BY_DEFAULT: dict[int, list[int]] = {}  # exercises done with the values as 
 
 # (language, Graphviz present, exercises done): both languages meet both worlds.
 RUNS = [("en", True, False), ("en", False, True), ("fr", True, True), ("fr", False, False)]
-LESSONS_WITH_GRAPHS = {8, 9}
+LESSONS_WITH_GRAPHS = {9}
 
 
 def run_lesson(number: int, lang: str, done: bool, out) -> tuple[int, dict]:

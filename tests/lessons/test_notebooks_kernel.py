@@ -137,7 +137,7 @@ def test_the_notebook_runs_in_a_kernel(number, lang, tmp_path):
 
 
 def test_without_the_project_the_first_cell_says_in_one_line_how_to_install_it(tmp_path):
-    notebook = nbformat.read(write_notebook(8, "fr", tmp_path, quick=True), as_version=4)
+    notebook = nbformat.read(write_notebook(11, "fr", tmp_path, quick=True), as_version=4)
     hide = nbformat.v4.new_code_cell('import sys\nsys.modules["lessons"] = None  # not installed')
     notebook.cells.insert(0, hide)
     client = client_for(notebook, tmp_path)
