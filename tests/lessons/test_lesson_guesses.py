@@ -11,7 +11,6 @@ import importlib
 import os
 import pty
 import select
-import signal
 import subprocess
 import sys
 import time
@@ -167,50 +166,3 @@ def test_in_a_terminal_the_lesson_asks_hints_and_accepts_a_retry_and_a_look(lang
     # The hint came before the answer was on the screen, and the answer only after "?".
     assert out.index(first_hint) < out.index(answer)
     assert progress.exercises_done(tmp_path, "lesson11") == set()
-
-
-def test_ctrl_c_at_a_question_ends_the_lesson_without_a_traceback(tmp_path):
-    leader, follower = pty.openpty()
-    progress.record(tmp_path, "lesson11", {3}, 4)  # an exercise done in an earlier run
-    argv = ["11", "--quick", "--out", str(tmp_path)]
-    child = subprocess.Popen(
-        [sys.executable, "-m", "lessons", *argv],
-        cwd=ROOT, stdin=follower, stdout=follower, stderr=follower, close_fds=True,
-        preexec_fn=as_in_a_terminal,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )  # fmt: skip
-    os.close(follower)
-    seen, prompt = b"", Text("common", "en")("ask_prompt").encode()
-    deadline = time.monotonic() + 240  # lesson 11 trains a little before its question
-    try:
-        while prompt not in seen and time.monotonic() < deadline:
-            if select.select([leader], [], [], 0.2)[0]:
-                seen += os.read(leader, 65536)
-        assert prompt in seen, seen.decode("utf-8", "replace")[-800:]
-        child.send_signal(signal.SIGINT)  # what Ctrl-C at the question sends
-        give_up = time.monotonic() + 120  # a busy machine: keep reading until it ends
-        while child.poll() is None and time.monotonic() < give_up:
-            if select.select([leader], [], [], 0.2)[0]:
-                try:
-                    seen += os.read(leader, 65536)
-                except OSError:
-                    break
-        code = child.wait(timeout=30)
-        while select.select([leader], [], [], 0.2)[0]:
-            try:
-                seen += os.read(leader, 65536)
-            except OSError:
-                break
-    finally:
-        if child.poll() is None:
-            child.kill()
-        os.close(leader)
-    out = seen.decode("utf-8", "replace")
-    assert code == 130 and "Traceback" not in out and "Ctrl-C" in out
-    assert progress.exercises_done(tmp_path, "lesson11") == {3}  # done before: kept
-
-
-def as_in_a_terminal() -> None:
-    """Ctrl-C's default action in the child, as in a learner's terminal: a test runner started
-    in the background may have passed SIGINT on as ignored."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
