@@ -36,12 +36,6 @@ PREFIX = Limit(0, 15, "prefix")  # the longest name of the data has 12 letters
 SHOWN = 30  # characters of a text value an error message repeats
 
 LIMITS: dict[int, dict[str, Limit]] = {
-    8: {
-        "guess_square_grad": GUESS,
-        "backward_calls": Limit(1, 1000, "calls"),
-        "guess_calls_grad": GUESS,
-        "eps": Limit(1e-300, 1, "eps"),
-    },
     9: {
         "window": Limit(1, 100, "window"),
         "next_letter": Limit(1, 1, "one_letter"),

@@ -100,8 +100,8 @@ def test_each_range_includes_its_ends_and_nothing_beyond(number, key):
 
 
 def test_run_from_python_refuses_them_too(tmp_path):
-    with pytest.raises(BadValue, match="backward_calls"):
-        LESSON_MODULES[8].run(quick=True, out=tmp_path, backward_calls=10**9)
+    with pytest.raises(BadValue, match="batch_size"):
+        LESSON_MODULES[11].run(quick=True, out=tmp_path, batch_size=10**9)
     with pytest.raises(BadValue, match="nan and inf"):
         LESSON_MODULES[10].run(quick=True, out=tmp_path, temperature=float("nan"))
 
@@ -109,8 +109,8 @@ def test_run_from_python_refuses_them_too(tmp_path):
 @pytest.mark.parametrize(
     ("number", "key", "written", "message"),
     [
-        (8, "backward_calls", "10**9", "choose a value from 1 to 1,000"),
-        (8, "eps", 'float("nan")', "nan and inf are not numbers"),
+        (11, "batch_size", "10**9", "a batch bigger than 10,000"),
+        (11, "lr", 'float("nan")', "nan and inf are not numbers"),
     ],
 )
 def test_in_a_notebook_the_cell_that_reads_the_value_stops_with_the_reason(

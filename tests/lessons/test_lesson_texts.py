@@ -70,8 +70,8 @@ def test_parse_text_refuses_what_a_translator_would_get_wrong(source):
 
 
 def test_a_missing_key_says_which_file():
-    with pytest.raises(KeyError, match=r"fr/lesson08\.txt"):
-        Text("lesson08", "fr")("no_such_key")
+    with pytest.raises(KeyError, match=r"fr/lesson11\.txt"):
+        Text("lesson11", "fr")("no_such_key")
 
 
 def test_french_texts_use_accents_and_no_ascii_fallbacks():

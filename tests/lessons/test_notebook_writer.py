@@ -41,12 +41,12 @@ def test_python_m_lessons_writes_the_notebook_here_and_prints_its_path(
     capsys, monkeypatch, tmp_path
 ):
     monkeypatch.chdir(tmp_path)
-    assert main(["8", "--notebook", "--lang", "fr"]) == 0
-    assert capsys.readouterr().out.strip() == "lesson08_fr.ipynb"
-    notebook = nbformat.read(tmp_path / "lesson08_fr.ipynb", as_version=4)
+    assert main(["11", "--notebook", "--lang", "fr"]) == 0
+    assert capsys.readouterr().out.strip() == "lesson11_fr.ipynb"
+    notebook = nbformat.read(tmp_path / "lesson11_fr.ipynb", as_version=4)
     nbformat.validate(notebook)
     assert notebook.metadata.kernelspec.name == "python3"
-    assert notebook.cells[0].source.startswith("# Leçon 8 : " + Text("lesson08", "fr")("title"))
+    assert notebook.cells[0].source.startswith("# Leçon 11 : " + Text("lesson11", "fr")("title"))
 
 
 def test_minillm_lesson_writes_it_too_and_no_number_writes_every_lesson(capsys, tmp_path):
@@ -150,6 +150,6 @@ def test_the_install_line_names_the_repository_when_the_project_has_one(monkeypa
 
 def test_without_nbformat_it_says_what_to_install(capsys, monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "nbformat", None)  # as without the `notebooks` extra
-    assert main(["8", "--notebook", "--out", str(tmp_path)]) == 2
+    assert main(["11", "--notebook", "--out", str(tmp_path)]) == 2
     assert "pip install -e '.[notebooks]'" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
