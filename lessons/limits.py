@@ -50,12 +50,6 @@ LIMITS: dict[int, dict[str, Limit]] = {
         "guess_calls_grad": GUESS,
         "eps": Limit(1e-300, 1, "eps"),
     },
-    9: {
-        "window": Limit(1, 100, "window"),
-        "next_letter": Limit(1, 1, "one_letter"),
-        "guess_dots": Limit(0, 1_000_000, "guess"),
-        "weight": Limit(1, 10, "weight"),
-    },
     10: {
         "epochs": Limit(1, 30, "epochs_autograd"),
         "guess_loop_gap": GUESS,

@@ -29,7 +29,6 @@ def written(claims: dict, x: float, spec: str = "") -> str:
 DONE = {
     6: {"guess-loss": "3.3", "temperature-before": "0.1", "temperature": "2.0", "prefix": ".pik"},
     8: {"guess-square-grad": "4", "backward-calls": "3", "guess-calls-grad": "1.5", "eps": "0.1"},
-    9: {"window": ".bulbiza", "guess-dots": "371", "weight": "tok_emb"},
     10: {"guess-loop-gap": "0", "sgd-lr": "0.05", "temperature": "0.5", "prefix": ".pik"},
     12: {"guess-lines": "8", "guess-programs": "8", "branch": "relu"},
 }
@@ -37,7 +36,7 @@ DONE_BY_DEFAULT: dict[int, list[int]] = {}  # exercises done with the values as 
 
 # (language, Graphviz present, exercises done): both languages meet both worlds.
 RUNS = [("en", True, False), ("en", False, True), ("fr", True, True), ("fr", False, False)]
-LESSONS_WITH_GRAPHS = {8, 9}
+LESSONS_WITH_GRAPHS = {8}
 
 
 def run_lesson(number: int, lang: str, done: bool, out) -> tuple[int, dict]:
@@ -113,22 +112,6 @@ def check_lesson_8(claims: dict, printed: str) -> None:
     assert "1e-01, 1e-13" in printed
 
 
-def check_lesson_9(claims: dict, printed: str) -> None:
-    assert claims["largest_difference"] <= 1e-9  # autograd = the handwritten backward
-    assert claims["loss_difference_with_floats"] <= 1e-12
-    assert claims["dots_predicted"] == claims["dots_counted"]
-    assert claims["nodes_pure"] - claims["nodes_fused"] == claims["pure_minus_fused_predicted"]
-    assert written(claims, claims["largest_difference"], ".1e") in printed
-    # The chart of windows by length uses the table's window at its length: one count.
-    assert claims["nodes_by_length"][claims["window_letters"]][1] == claims["nodes_fused"]
-    # "2,400 in the graph, not 2,832": the weights of the letters not in the window are not.
-    assert claims["weights_in_graph"] < 2832
-    assert written(claims, claims["weights_in_graph"], ",") in printed
-    assert written(claims, claims["pure_nodes_9_letter_name"], ",") in printed
-    assert claims["steps_largest_difference"] <= 1e-12  # the 7 steps, intermediate by intermediate
-    assert "d_h_pre" in printed and "attention/softmax" in printed
-
-
 def check_lesson_10(claims: dict, printed: str) -> None:
     assert claims["loop_max_difference"] <= 1e-9
     assert claims["speed_runs_same_loss"] <= 1e-9
@@ -183,7 +166,7 @@ def check_lesson_12(claims: dict, printed: str) -> None:
 
 
 CHECKS = {
-    6: check_lesson_6, 8: check_lesson_8, 9: check_lesson_9,
+    6: check_lesson_6, 8: check_lesson_8,
     10: check_lesson_10, 12: check_lesson_12,
 }  # fmt: skip
 
@@ -199,7 +182,5 @@ def test_run_returns_the_claims_in_process(tmp_path, capsys):
 
 
 def test_a_value_the_lesson_cannot_use_is_an_error_not_a_crash(tmp_path, capsys):
-    assert main(["9", "--next-letter", "zz", "--quick", "--out", str(tmp_path)]) == 2
-    assert "next_letter" in capsys.readouterr().err
     assert main(["8", "--eps", "0", "--quick", "--out", str(tmp_path)]) == 2
     assert main(["10", "--temperature", "0", "--quick", "--out", str(tmp_path)]) == 2  # at once
