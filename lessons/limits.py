@@ -36,12 +36,6 @@ PREFIX = Limit(0, 15, "prefix")  # the longest name of the data has 12 letters
 SHOWN = 30  # characters of a text value an error message repeats
 
 LIMITS: dict[int, dict[str, Limit]] = {
-    9: {
-        "window": Limit(1, 100, "window"),
-        "next_letter": Limit(1, 1, "one_letter"),
-        "guess_dots": Limit(0, 1_000_000, "guess"),
-        "weight": Limit(1, 10, "weight"),
-    },
     10: {
         "epochs": Limit(1, 30, "epochs_autograd"),
         "guess_loop_gap": GUESS,

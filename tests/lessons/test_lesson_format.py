@@ -35,9 +35,6 @@ def test_numbers_are_written_the_language_s_way(python, english, french):
 
 
 def test_texts_write_their_numbers_the_language_s_way():
-    assert Text("lesson09", "fr")("exercise2_answer", n=8, dots=371) == (
-        "107 + 33 × 8 = 371 produits scalaires."
-    )
     assert Text("common", "fr").number(2832.5, ",.1f") == f"2{NARROW}832,5"
     assert Text("common", "en").number(-0.0, "g") == "0"
 
@@ -107,16 +104,3 @@ def test_verbose_shows_every_table(number, lang, tmp_path, capsys):
     full = run(number, lang, tmp_path, capsys, "--verbose")
     assert len(full.splitlines()) > len(short.splitlines())
     assert "--verbose" not in full.split("═\n", 2)[-1][-400:]  # nothing left out
-
-
-def test_the_7_steps_are_one_line_each_and_every_quantity_with_verbose(tmp_path, capsys):
-    """Lesson 9 lists each handwritten step on one line; --verbose, each of its quantities."""
-    short = run(9, "en", tmp_path, capsys)
-    full = run(9, "en", tmp_path, capsys, "--verbose")
-    step_6 = next(line for line in short.splitlines() if line.startswith("  6 attention"))
-    assert "d_scores" in step_6 and "attention/output" in step_6
-    table = short.split("\n  step  ", 1)[1].split("\n\n", 1)[0]  # the table of the 7 steps
-    assert len(table.splitlines()) == 2 + 7 + 1  # attention's names and scopes take 2 lines
-    assert max(len(line) for line in table.splitlines()) <= 100
-    assert "  7 embeddings  d_hidden, tok_emb, pos_emb" in short
-    assert "4×16" not in short and "4×16" in full  # the shapes, quantity by quantity
