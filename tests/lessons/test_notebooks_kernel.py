@@ -32,7 +32,6 @@ EXERCISE_CHANGES = {
     8: ("eps", 0.1),
     9: ("window", ".bulbiza"),
     10: ("temperature", 1.5),
-    11: ("batch_size", 256),
     12: ("branch", "relu"),
 }
 
