@@ -11,7 +11,6 @@ The lessons not yet ported are still the scripts listed in LESSONS below (common
 
 LESSONS: dict[int, str] = {
     10: "lessons.lesson10",
-    11: "lessons.lesson11",
     12: "lessons.lesson12",
 }
 

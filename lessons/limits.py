@@ -43,12 +43,6 @@ LIMITS: dict[int, dict[str, Limit]] = {
         "temperature": TEMPERATURE,
         "prefix": PREFIX,
     },
-    11: {
-        "guess_padding": GUESS,
-        "batch_size": Limit(1, 10_000, "batch"),
-        "lr": LEARNING_RATE,
-        "epochs": Limit(1, 1000, "epochs_torch"),
-    },
     12: {
         "guess_lines": GUESS,
         "guess_programs": GUESS,

@@ -87,10 +87,6 @@ LIMIT = 120
 @pytest.mark.parametrize("lang", ["en", "fr"])
 @pytest.mark.parametrize("number", sorted(LESSONS))
 def test_a_lesson_is_short_by_default(number, lang, tmp_path, capsys):
-    if number == 11:  # PyTorch is an optional extra
-        pytest.importorskip(
-            "torch", reason="lesson 11 needs the torch extra: pip install '.[torch]'"
-        )
     short = run(number, lang, tmp_path, capsys)
     lines = short.splitlines()
     assert len(lines) <= LIMIT, len(lines)

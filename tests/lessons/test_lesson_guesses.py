@@ -30,7 +30,6 @@ ROOT = Path(__file__).resolve().parents[2]
 ANSWERS = {
     (9, 2): {"en": ["= 239", " 239 "], "fr": ["= 239", " 239 "]},
     (10, 1): {"en": ["never part"], "fr": ["ne se séparent jamais"]},
-    (11, 1): {"en": ["Padding must not change"], "fr": ["Le padding ne doit rien changer"]},
     (12, 1): {"en": ["g_x1 = w1 * g_p1"], "fr": ["g_x1 = w1 * g_p1"]},  # the code, line by line
     (12, 2): {"en": ["the 8 programs"], "fr": ["les 8 programmes"]},
 }
@@ -62,8 +61,7 @@ def report_end(printed: str, lang: str, exercise: int, start: int) -> int:
 def answers_wait_for_their_guesses(printed: str, number: int, lang: str, done: bool) -> None:
     """Nothing printed before a guess's question gives its answer away; when the guess was
     wrong, neither does its hint, and the answer comes after (unless only a right guess shows
-    it). Lessons 10 and 11, which train, call this from their own runs (test_lesson_runs.py,
-    test_lesson11.py)."""
+    it). Lesson 10, which trains, calls this from its own runs (test_lesson_runs.py)."""
     for (lesson, exercise), answers in ANSWERS.items():
         if lesson != number or (done and (lesson, exercise) in SHOWN_WHEN_RIGHT):
             continue  # a right value given up front shapes what comes before (target c: its loss)
