@@ -28,7 +28,7 @@
 # 5. what the handwritten backward would have cost.
 
 # %%
-from lessons.kit import check, guess, number, quick_mode, start
+from lessons.kit import check, guess, number, out_file, quick_mode, start
 
 start(13, "en")  # lesson 13, in English; your finished exercises are kept in lesson_output/
 
@@ -46,7 +46,9 @@ start(13, "en")  # lesson 13, in English; your finished exercises are kept in le
 # | the GPU | PyTorch's business (see "For real...") |
 #
 # `Config()`, with nothing, is exactly lesson 6's model. We grow it one notch at a
-# time: each model keeps the previous one's addition.
+# time: each model keeps the previous one's addition. Look at the weights column: one
+# more head adds **none** (the heads share `Wq`, `Wk` and `Wv`), one more layer adds
+# many.
 
 # %%
 from model import Config, count_params
@@ -169,7 +171,8 @@ print("all under 1e-12:", max(gaps.values()) < 1e-12)
 # %% [markdown]
 # (Dropout is off for this comparison: with the same masks the backends agree too,
 # which the project's tests check.)
-#
+
+# %% [markdown]
 # ## Step 5: training each model for a while
 #
 # Each model trains with Adam, in batches of 32 windows (`batch_size=32`), with
@@ -188,10 +191,12 @@ print(f"{len(names)} names, {epochs} epoch(s), backend {backend}")
 # %%
 results = {}
 for name, config in models.items():
+    file = out_file("grown.ckpt.json") if config == grown else None  # the grown one is kept
     result = train(names, config=config, backend=backend, batch_size=32, epochs=epochs,
-                   progress=False, log=None)  # fmt: skip
+                   progress=False, log=None, checkpoint=file)  # fmt: skip
     results[name] = result
     print(f"{name:13} trained in {number(result.seconds, '.1f')} s")
+print("the grown model is kept in", results["+ dropout"].checkpoint)
 
 # %% [markdown]
 # The losses side by side (the last epoch's mean), and the names each model invents:

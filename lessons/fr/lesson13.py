@@ -28,7 +28,7 @@
 # 5. ce qu'aurait coûté le backward écrit à la main.
 
 # %%
-from lessons.kit import check, guess, number, quick_mode, start
+from lessons.kit import check, guess, number, out_file, quick_mode, start
 
 start(13, "fr")  # la leçon 13, en français ; tes exercices faits sont gardés dans lesson_output/
 
@@ -46,7 +46,9 @@ start(13, "fr")  # la leçon 13, en français ; tes exercices faits sont gardés
 # | le GPU | l'affaire de PyTorch (voir « En vrai... ») |
 #
 # `Config()`, sans rien, c'est exactement le modèle de la leçon 6. On le fait grandir
-# d'un cran à la fois : chaque modèle garde l'ajout du précédent.
+# d'un cran à la fois : chaque modèle garde l'ajout du précédent. Regarde la colonne
+# des poids : une tête de plus n'en ajoute **aucun** (les têtes se partagent `Wq`, `Wk`
+# et `Wv`), une couche de plus en ajoute beaucoup.
 
 # %%
 from model import Config, count_params
@@ -169,7 +171,8 @@ print("tous sous 1e-12 :", max(ecarts.values()) < 1e-12)
 # %% [markdown]
 # (Le dropout est éteint pour cette comparaison : avec les mêmes masques, les backends
 # sont d'accord aussi, c'est ce que vérifient les tests du projet.)
-#
+
+# %% [markdown]
 # ## Étape 5 : entraîner chaque modèle un moment
 #
 # Chaque modèle s'entraîne avec Adam, par lots de 32 fenêtres (`batch_size=32`), avec
@@ -188,10 +191,12 @@ print(f"{len(noms)} noms, {epoques} époque(s), backend {backend}")
 # %%
 resultats = {}
 for nom, config in modeles.items():
+    fichier = out_file("grand.ckpt.json") if config == grand else None  # le grand est gardé
     resultat = train(noms, config=config, backend=backend, batch_size=32, epochs=epoques,
-                     progress=False, log=None)  # fmt: skip
+                     progress=False, log=None, checkpoint=fichier)  # fmt: skip
     resultats[nom] = resultat
     print(f"{nom:13} entraîné en {number(resultat.seconds, '.1f')} s")
+print("le modèle grandi est gardé dans", resultats["+ dropout"].checkpoint)
 
 # %% [markdown]
 # Les losses côte à côte (la moyenne de la dernière époque), et les noms que chaque

@@ -16,7 +16,7 @@ from lessons import progress
 from lessons.__main__ import main
 from lessons.kit.source import read_cells, source_path
 from lessons.values.lesson13 import VALUES
-from model import Config, autodiff, manual
+from model import Config, autodiff, count_params, load_checkpoint, manual
 from model.params import init_params
 from tests.lessons.notebook_first import kernel_run, outputs
 
@@ -92,6 +92,16 @@ def test_the_counted_lines_are_the_code_s(lang):
     assert got["lignes_forward"] == gained
     assert got["lignes_forward"] < got["lignes_backward"]  # the forward grew by less
     assert "3" in got["refus_tetes"] and "[1, 2, 4, 8, 16]" in got["refus_tetes"]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_head_adds_no_weight_a_layer_adds_many_and_the_grown_model_is_kept(lang):
+    assert count_params(Config(heads=2)) == count_params(Config())  # "adds none"
+    assert count_params(Config(heads=2, layers=2)) > count_params(Config(heads=2))
+    folder = kernel_run(13, lang)[2] / "lesson_output"
+    kept = folder / f"lesson13_{'grand' if lang == 'fr' else 'grown'}.ckpt.json"
+    checkpoint = load_checkpoint(kept)
+    assert checkpoint.config == Config(heads=2, layers=2, norm="rms", dropout=0.1)
 
 
 def test_the_two_languages_measure_the_same_numbers():
