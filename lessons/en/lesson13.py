@@ -217,7 +217,8 @@ for name in models:
 # On such a short training, the bigger model does not necessarily have the smallest
 # loss: it has more weights to tune. Train them longer (`epochs`) to see the difference
 # build up.
-#
+
+# %% [markdown]
 # ## Step 6: what the handwritten backward would have cost
 #
 # How many lines of code are the 7 steps of the handwritten backward
@@ -278,7 +279,8 @@ print("the handwritten backward has", backward_lines, "for lesson 6's model alon
 # For the grown model, the handwritten backward would need new steps for each head,
 # each layer, each norm and the dropout, to derive, write and check. With autograd:
 # **zero** lines of backward.
-#
+
+# %% [markdown]
 # ## For real...
 #
 # **PyTorch** puts all this in **modules** (`torch.nn`): `nn.MultiheadAttention` does

@@ -218,7 +218,8 @@ for nom in modeles:
 # Sur un entraînement si court, le modèle plus gros n'a pas forcément la plus petite
 # loss : il a plus de poids à régler. Entraîne-les plus longtemps (`epoques`) pour voir
 # la différence se faire.
-#
+
+# %% [markdown]
 # ## Étape 6 : ce qu'aurait coûté le backward à la main
 #
 # Combien de lignes de code font les 7 étapes du backward à la main
@@ -278,7 +279,8 @@ print("le backward à la main en a", lignes_backward, "pour le seul modèle de l
 # Pour le modèle grandi, le backward à la main demanderait de nouvelles étapes pour
 # chaque tête, chaque couche, chaque norme et le dropout, à dériver, écrire et
 # vérifier. Avec autograd : **zéro** ligne de backward.
-#
+
+# %% [markdown]
 # ## En vrai...
 #
 # **PyTorch** range tout ça dans des **modules** (`torch.nn`) : `nn.MultiheadAttention`
