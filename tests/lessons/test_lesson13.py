@@ -15,10 +15,12 @@ import pytest
 from lessons import progress
 from lessons.__main__ import main
 from lessons.kit.source import read_cells, source_path
+from lessons.texts import Text
 from lessons.values.lesson13 import VALUES
 from model import Config, autodiff, count_params, load_checkpoint, manual
 from model.params import init_params
 from tests.lessons.notebook_first import kernel_run, outputs
+from tests.lessons.test_lesson07 import in_a_terminal
 
 # The same quantity, named in each language.
 SAME = {
@@ -142,3 +144,16 @@ def test_values_out_of_range_are_refused_before_the_lesson(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "heads" in err and "17" in err and "Traceback" not in err
     assert not (tmp_path / "o").exists()
+
+
+def test_in_a_terminal_the_guesses_are_asked_before_their_answers(tmp_path):
+    common = Text("common", "fr")
+    ask, go_on = common("guess_prompt", name="X", value=0).split("X")[0], common("go_on")
+    answers = {ask: ["2", "60"], go_on: [""] * 20}
+    argv = ["13", "--lang", "fr", "--quick", "--out", str(tmp_path)]
+    code, out, typed = in_a_terminal(argv, answers, timeout=240)
+    assert code == 0, out[-2000:]
+    assert typed[ask] == 2 and typed[go_on] >= 5  # it waited between the sections
+    assert progress.exercises_done(tmp_path, "lesson13") == {1, 2}
+    # the lines are counted only after the guess was asked
+    assert out.index(ask + "guess_lines") < out.index("les 7 étapes du backward à la main :")
