@@ -10,7 +10,6 @@ The lessons not yet ported are still the scripts listed in LESSONS below (common
 """
 
 LESSONS: dict[int, str] = {
-    6: "lessons.lesson06",
     8: "lessons.lesson08",
     9: "lessons.lesson09",
     10: "lessons.lesson10",

@@ -36,14 +36,6 @@ PREFIX = Limit(0, 15, "prefix")  # the longest name of the data has 12 letters
 SHOWN = 30  # characters of a text value an error message repeats
 
 LIMITS: dict[int, dict[str, Limit]] = {
-    6: {
-        "guess_loss": GUESS,
-        "temperature_before": TEMPERATURE,
-        "epochs": Limit(1, 100, "epochs_manual"),
-        "lr": LEARNING_RATE,
-        "temperature": TEMPERATURE,
-        "prefix": PREFIX,
-    },
     8: {
         "guess_square_grad": GUESS,
         "backward_calls": Limit(1, 1000, "calls"),

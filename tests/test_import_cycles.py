@@ -78,3 +78,50 @@ def test_no_module_imports_itself_around_a_loop():
 def test_the_cycle_finder_finds_a_loop():
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b"}, "b": set()}) == []
+
+
+# Layers, lowest first: a module may import its own layer and those below, never above.
+# The model's math knows nothing of training runs or the command line; autograd knows
+# nothing of the model; the engine's core knows nothing of drawing or compiling.
+LAYERS = [
+    (
+        "autograd core",
+        lambda name: name.startswith("autograd") and not _in(name, "drawing", "compiler"),
+    ),
+    (
+        "autograd drawing and compiler",
+        lambda name: _in(name, "autograd.drawing", "autograd.compiler"),
+    ),
+    ("model math", lambda name: name.startswith("model") and not _in(name, "training", "cli")),
+    ("model training", lambda name: name.startswith("model.training")),
+    ("model command line", lambda name: name.startswith("model.cli")),
+    ("lessons", lambda name: name.startswith("lessons")),
+]
+
+
+def _in(name: str, *parts: str) -> bool:
+    return any(part in name.split(".") or name.startswith(part) for part in parts)
+
+
+def layer_of(name: str) -> int:
+    if name == "model":  # the package's __init__ gathers the public names of every layer
+        return len(LAYERS)
+    return next(i for i, (_, belongs) in enumerate(LAYERS) if belongs(name))
+
+
+# `minillm lesson 7` runs a lesson: the command line imports the lessons inside that
+# command only, when it is run (the one way up, and the only one).
+ALLOWED_UP = {("model.cli.minillm", "lessons.__main__")}
+
+
+def test_imports_go_one_way_from_the_top_layer_down():
+    modules = project_modules()
+    upward = [
+        f"{name} ({LAYERS[layer_of(name)][0]}) imports {imported}"
+        for name, path in modules.items()
+        if name != "model"
+        for imported in imports_of(path, modules)
+        if imported != "model" and layer_of(imported) > layer_of(name)
+        if (name, imported) not in ALLOWED_UP
+    ]
+    assert upward == []

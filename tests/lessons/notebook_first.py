@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from jupyter_client.manager import start_new_kernel
 from nbclient import NotebookClient
 
 from lessons.kit.writer import write_notebook
@@ -81,3 +82,30 @@ def comments(code: str) -> list[str]:
         elif token.type == tokenize.STRING and token.string.startswith('"""'):
             found.append(token.string.strip('"'))
     return found
+
+
+def in_a_kernel(notebook: Any, folder: Path, answers: list[str]) -> tuple[list, list, list]:
+    """Run `notebook` in a kernel that sends input(), typing `answers`: (prompts, boxes, errors)."""
+    replies, prompts, boxes, errors = iter(answers), [], [], []
+    manager, kernel = start_new_kernel(kernel_name="python3", cwd=str(folder))
+
+    def on_output(message: dict) -> None:
+        if message["msg_type"] == "display_data":
+            boxes.append(message["content"]["data"].get("text/html", ""))
+        elif message["msg_type"] == "error":
+            errors.append(message["content"]["evalue"])
+
+    def on_input(message: dict) -> None:
+        prompts.append(message["content"]["prompt"])
+        kernel.input(next(replies))
+
+    try:
+        for cell in (c for c in notebook.cells if c.cell_type == "code"):
+            kernel.execute_interactive(
+                cell.source, allow_stdin=True, timeout=TIMEOUT, output_hook=on_output,
+                stdin_hook=on_input,
+            )  # fmt: skip
+    finally:
+        kernel.stop_channels()
+        manager.shutdown_kernel(now=True)
+    return prompts, boxes, errors

@@ -103,7 +103,7 @@ def test_run_from_python_refuses_them_too(tmp_path):
     with pytest.raises(BadValue, match="backward_calls"):
         LESSON_MODULES[8].run(quick=True, out=tmp_path, backward_calls=10**9)
     with pytest.raises(BadValue, match="nan and inf"):
-        LESSON_MODULES[6].run(quick=True, out=tmp_path, temperature=float("nan"))
+        LESSON_MODULES[10].run(quick=True, out=tmp_path, temperature=float("nan"))
 
 
 @pytest.mark.parametrize(

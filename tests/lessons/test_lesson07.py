@@ -19,7 +19,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from jupyter_client.manager import start_new_kernel
 
 from lessons import progress
 from lessons.__main__ import main
@@ -31,7 +30,7 @@ from lessons.texts import Text
 from model import manual
 from model.data import encode
 from model.params import Config, init_params
-from tests.lessons.notebook_first import TIMEOUT, execute, kernel_run, outputs
+from tests.lessons.notebook_first import execute, in_a_kernel, kernel_run, outputs
 from tests.terminal import as_in_a_terminal
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -133,30 +132,8 @@ def test_in_a_notebook_a_bad_value_stops_its_cell_with_the_reason(tmp_path):
 def test_a_guess_is_asked_with_the_notebook_s_input(tmp_path):
     """In a frontend that sends input (Jupyter, VS Code), a guess is typed under its cell."""
     notebook = nbformat.read(write_notebook(7, "en", tmp_path, quick=True), as_version=4)
-    answers = iter(["-1", "0", "c"])  # the bias that switches it off, the sum, the letter
-    prompts, boxes, errors = [], [], []
-    manager, kernel = start_new_kernel(kernel_name="python3", cwd=str(tmp_path))
-
-    def on_output(message: dict) -> None:
-        if message["msg_type"] == "display_data":
-            boxes.append(message["content"]["data"].get("text/html", ""))
-        elif message["msg_type"] == "error":
-            errors.append(message["content"]["evalue"])
-
-    def on_input(message: dict) -> None:
-        prompts.append(message["content"]["prompt"])
-        kernel.input(next(answers))
-
-    try:
-        for cell in notebook.cells:
-            if cell.cell_type == "code":
-                kernel.execute_interactive(
-                    cell.source, allow_stdin=True, timeout=TIMEOUT,
-                    output_hook=on_output, stdin_hook=on_input,
-                )  # fmt: skip
-    finally:
-        kernel.stop_channels()
-        manager.shutdown_kernel(now=True)
+    answers = ["-1", "0", "c"]  # the bias that switches it off, the sum, the letter
+    prompts, boxes, errors = in_a_kernel(notebook, tmp_path, answers)
     assert not errors and len(prompts) == 3
     assert prompts[0].startswith(Text("common", "en")("guess_prompt", name="bias", value=0.1))
     green = [b for b in boxes if "lesson-check" in b and "#d4edda" in b]

@@ -30,7 +30,6 @@ ROOT = Path(__file__).resolve().parents[2]
 # language. None of it may be printed before the guess; some of it must be printed after
 # (so a wrong string here makes the test fail rather than pass for nothing).
 ANSWERS = {
-    (6, 1): {"en": ["log(27)"], "fr": ["log(27)"]},
     (8, 1): {"en": ["2 + 2 = 4", "2a"], "fr": ["2 + 2 = 4", "2a"]},
     (8, 2): {"en": ["a.grad = 1:"], "fr": ["a.grad = 1 :"]},
     (8, 3): {"en": ["1e-01", "1e-13"], "fr": ["1e-01", "1e-13"]},
@@ -44,15 +43,13 @@ ANSWERS = {
 SHOWN_WHEN_RIGHT = {(8, 1)}
 # The right guesses, as a learner would give them on the command line.
 RIGHT = {
-    6: {"guess-loss": "3.3", "temperature-before": "0.1", "prefix": ".pik"},
     8: {"guess-square-grad": "4", "guess-calls-grad": "1", "eps": "0.1"},
     9: {"guess-dots": "239"},
 }
 
 
 def run(number: int, lang: str, out: Path, *options: str) -> tuple[int, dict]:
-    quicker = ["--epochs", "1"] if number == 6 else []  # lesson 6 trains: one epoch is enough
-    code = main([str(number), "--lang", lang, "--quick", "--out", str(out), *quicker, *options])
+    code = main([str(number), "--lang", lang, "--quick", "--out", str(out), *options])
     return code, importlib.import_module(LESSONS[number]).lesson.last_claims
 
 
@@ -86,14 +83,14 @@ def answers_wait_for_their_guesses(printed: str, number: int, lang: str, done: b
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-@pytest.mark.parametrize("number", [6, 8, 9, 12])
+@pytest.mark.parametrize("number", [8, 9, 12])
 def test_no_answer_is_printed_before_its_guess(number, lang, tmp_path, capsys):
     assert run(number, lang, tmp_path)[0] == 0
     answers_wait_for_their_guesses(capsys.readouterr().out, number, lang, done=False)
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-@pytest.mark.parametrize("number", [6, 8])
+@pytest.mark.parametrize("number", [8])
 def test_right_guesses_are_done_and_then_show_their_answers(number, lang, tmp_path, capsys):
     options = [f"--{k}={v}" for k, v in RIGHT[number].items()]  # lesson 8: 2 calls × 0.5
     code, claims = run(number, lang, tmp_path, *options)
@@ -126,19 +123,6 @@ def test_a_broken_progress_file_is_no_progress(tmp_path, capsys):
     assert run(8, "en", tmp_path, "--guess-square-grad", "4")[1]["exercises_done"] == [1]
     assert "progress" in capsys.readouterr().err
     assert progress.exercises_done(tmp_path, "lesson08") == {1}  # written again, whole
-
-
-def test_lesson_6_reuses_its_trained_model_unless_told_to_retrain(tmp_path, capsys):
-    first = run(6, "en", tmp_path)[1]  # one epoch (see run): a reused model must match it
-    assert first["reused_model"] is False
-    assert (tmp_path / "lesson06_model.ckpt.json").exists()
-    again = run(6, "fr", tmp_path, "--guess-loss", "3.3")[1]
-    assert again["reused_model"] is True
-    assert again["final_loss"] == first["final_loss"] and again["history"] == first["history"]
-    assert again["exercises_done"] == [1]
-    third = run(6, "en", tmp_path, "--prefix", ".pik", "--retrain")[1]
-    assert third["reused_model"] is False
-    assert third["exercises_done"] == [1, 3]  # exercise 1 from the run before, 3 from this one
 
 
 # ---------------------------------------------------------------------------- in a terminal
