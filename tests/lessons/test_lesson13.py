@@ -10,16 +10,18 @@ import inspect
 import io
 import tokenize
 
+import nbformat
 import pytest
 
 from lessons import progress
 from lessons.__main__ import main
 from lessons.kit.source import read_cells, source_path
+from lessons.kit.writer import write_notebook
 from lessons.texts import Text
 from lessons.values.lesson13 import VALUES
 from model import Config, autodiff, count_params, load_checkpoint, manual
 from model.params import init_params
-from tests.lessons.notebook_first import kernel_run, outputs
+from tests.lessons.notebook_first import in_a_kernel, kernel_run, outputs
 from tests.lessons.test_lesson07 import in_a_terminal
 
 # The same quantity, named in each language.
@@ -157,3 +159,13 @@ def test_in_a_terminal_the_guesses_are_asked_before_their_answers(tmp_path):
     assert progress.exercises_done(tmp_path, "lesson13") == {1, 2}
     # the lines are counted only after the guess was asked
     assert out.index(ask + "guess_lines") < out.index("les 7 étapes du backward à la main :")
+
+
+def test_a_guess_is_asked_with_the_notebook_s_input(tmp_path):
+    """In a frontend that sends input (Jupyter, VS Code), a guess is typed under its cell."""
+    notebook = nbformat.read(write_notebook(13, "en", tmp_path, quick=True), as_version=4)
+    prompts, boxes, errors = in_a_kernel(notebook, tmp_path, ["4", "55"])
+    assert not errors and len(prompts) == 2
+    assert prompts[0].startswith(Text("common", "en")("guess_prompt", name="heads", value=3))
+    green = [b for b in boxes if "lesson-check" in b and "#d4edda" in b]
+    assert len(green) == 2 and "2/2" in green[-1] and any("lesson-trophy" in b for b in boxes)
