@@ -13,7 +13,6 @@ LESSONS: dict[int, str] = {
     6: "lessons.lesson06",
     8: "lessons.lesson08",
     9: "lessons.lesson09",
-    10: "lessons.lesson10",
     11: "lessons.lesson11",
     12: "lessons.lesson12",
 }

@@ -56,13 +56,6 @@ LIMITS: dict[int, dict[str, Limit]] = {
         "guess_dots": Limit(0, 1_000_000, "guess"),
         "weight": Limit(1, 10, "weight"),
     },
-    10: {
-        "epochs": Limit(1, 30, "epochs_autograd"),
-        "guess_loop_gap": GUESS,
-        "sgd_lr": LEARNING_RATE,
-        "temperature": TEMPERATURE,
-        "prefix": PREFIX,
-    },
     11: {
         "guess_padding": GUESS,
         "batch_size": Limit(1, 10_000, "batch"),

@@ -31,7 +31,6 @@ EXERCISE_CHANGES = {
     6: ("temperature_before", 2.0),
     8: ("eps", 0.1),
     9: ("window", ".bulbiza"),
-    10: ("temperature", 1.5),
     11: ("batch_size", 256),
     12: ("branch", "relu"),
 }
