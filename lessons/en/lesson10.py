@@ -262,6 +262,29 @@ curves = {
 }
 print(line_chart(curves, height=8, fmt=lambda x: number(x, ".2f")))
 
+# %% [markdown]
+# The same curves, finer, in a picture (with matplotlib):
+
+# %%
+from lessons.kit import out_file
+
+picture = out_file("sgd_against_adam.png")  # in the lesson's folder, lesson_output/
+try:
+    from matplotlib.figure import Figure
+except ImportError:
+    Figure = None
+    print("For this picture: pip install matplotlib")
+if Figure is not None:
+    figure = Figure(figsize=(7, 3.5), layout="tight")
+    axes = figure.add_subplot()
+    for contender, r in results.items():
+        if contender not in blew_up:
+            axes.plot(*smooth(r.losses, points=80), label=contender)
+    axes.set(title="SGD against Adam", xlabel="position", ylabel="loss")
+    axes.legend()
+    figure.savefig(picture, dpi=110)
+    print("Picture saved:", picture)
+
 # %%
 start_loss, end_loss, final = {}, {}, {}
 for contender, r in results.items():

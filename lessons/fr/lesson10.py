@@ -262,6 +262,29 @@ courbes = {
 }
 print(line_chart(courbes, height=8, fmt=lambda x: number(x, ".2f")))
 
+# %% [markdown]
+# Les mêmes courbes, en plus fin, dans une image (avec matplotlib) :
+
+# %%
+from lessons.kit import out_file
+
+image = out_file("sgd_contre_adam.png")  # dans le dossier de la leçon, lesson_output/
+try:
+    from matplotlib.figure import Figure
+except ImportError:
+    Figure = None
+    print("Pour cette image : pip install matplotlib")
+if Figure is not None:
+    figure = Figure(figsize=(7, 3.5), layout="tight")
+    axes = figure.add_subplot()
+    for duel, r in resultats.items():
+        if duel not in divergents:
+            axes.plot(*smooth(r.losses, points=80), label=duel)
+    axes.set(title="SGD contre Adam", xlabel="position", ylabel="loss")
+    axes.legend()
+    figure.savefig(image, dpi=110)
+    print("Image enregistrée :", image)
+
 # %%
 debut, fin, finale = {}, {}, {}
 for duel, r in resultats.items():

@@ -96,6 +96,9 @@ def test_sgd_and_adam_both_learn_and_the_verdict_is_the_one_the_losses_allow(lan
     said = printed(lang)
     assert written(lang, sgd, ".3f") in said and written(lang, adam, ".3f") in said
     assert got["meilleur"] == min(got["finale"], key=got["finale"].get)
+    picture = "sgd_contre_adam" if lang == "fr" else "sgd_against_adam"
+    saved = kernel_run(10, lang)[2] / "lesson_output" / f"lesson10_{picture}.png"
+    assert saved.stat().st_size > 1000  # the curves, drawn by matplotlib
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
