@@ -10,7 +10,6 @@ The lessons not yet ported are still the scripts listed in LESSONS below (common
 """
 
 LESSONS: dict[int, str] = {
-    10: "lessons.lesson10",
     12: "lessons.lesson12",
 }
 

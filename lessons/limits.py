@@ -36,13 +36,6 @@ PREFIX = Limit(0, 15, "prefix")  # the longest name of the data has 12 letters
 SHOWN = 30  # characters of a text value an error message repeats
 
 LIMITS: dict[int, dict[str, Limit]] = {
-    10: {
-        "epochs": Limit(1, 30, "epochs_autograd"),
-        "guess_loop_gap": GUESS,
-        "sgd_lr": LEARNING_RATE,
-        "temperature": TEMPERATURE,
-        "prefix": PREFIX,
-    },
     12: {
         "guess_lines": GUESS,
         "guess_programs": GUESS,

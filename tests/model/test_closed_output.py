@@ -40,7 +40,7 @@ def test_minillm_generate_into_head(tmp_path):
     [
         ([sys.executable, "-m", "lessons", "7", "--quick", "--out", "{out}"], 7),
         ([sys.executable, "-m", "lessons", "7", "--lang", "fr", "--quick", "--out", "{out}"], 7),
-        ([sys.executable, "lessons/lesson11.py", "--quick", "--out", "{out}"], 11),
+        ([sys.executable, "-m", "lessons", "8", "--quick", "--out", "{out}"], 8),
     ],
 )
 def test_a_lesson_into_head(tmp_path, command, number):
