@@ -15,7 +15,6 @@ LESSONS: dict[int, str] = {
     9: "lessons.lesson09",
     10: "lessons.lesson10",
     11: "lessons.lesson11",
-    12: "lessons.lesson12",
 }
 
 

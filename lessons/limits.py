@@ -69,11 +69,6 @@ LIMITS: dict[int, dict[str, Limit]] = {
         "lr": LEARNING_RATE,
         "epochs": Limit(1, 1000, "epochs_torch"),
     },
-    12: {
-        "guess_lines": GUESS,
-        "guess_programs": GUESS,
-        "branch": Limit(1, 10, "branch"),
-    },
 }
 
 

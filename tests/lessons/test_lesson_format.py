@@ -106,7 +106,7 @@ def test_a_lesson_is_short_by_default(number, lang, tmp_path, capsys):
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-@pytest.mark.parametrize("number", [8, 9, 12])
+@pytest.mark.parametrize("number", [8, 9])
 def test_verbose_shows_every_table(number, lang, tmp_path, capsys):
     short = run(number, lang, tmp_path, capsys)
     full = run(number, lang, tmp_path, capsys, "--verbose")

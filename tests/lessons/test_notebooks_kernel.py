@@ -33,7 +33,6 @@ EXERCISE_CHANGES = {
     9: ("window", ".bulbiza"),
     10: ("temperature", 1.5),
     11: ("batch_size", 256),
-    12: ("branch", "relu"),
 }
 
 
