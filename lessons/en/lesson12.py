@@ -114,7 +114,7 @@ y.backward()
 for (name, v), replayed in zip(inputs.items(), grads_replayed):
     print(f"dy/d{name:3} replayed code {number(replayed):>5}   backward() {number(v.grad):>5}")
 gaps = [abs(replayed - v.grad) for v, replayed in zip(inputs.values(), grads_replayed)]
-gap_neuron = max(gaps + [abs(y_replayed - y.data)])
+gap_neuron = max([*gaps, abs(y_replayed - y.data)])
 print("largest difference:", number(gap_neuron))
 
 # %% [markdown]
@@ -264,8 +264,8 @@ for way, duration in ms.items():
 saved = ms["Values + backward()"] - ms["compiled (jit)"]  # ms saved per position
 print(f"timed on {number(len(positions), 'd')} positions")
 if saved > 0:
-    break_even = 1000 * recording / saved
-    print(f"recording pays for itself over Values after about {number(break_even, '.0f')} positions")
+    break_even = number(1000 * recording / saved, ".0f")
+    print(f"recording pays for itself over Values after about {break_even} positions")
 print(f"an epoch has {number(len(every), 'd')} positions")
 
 # %% [markdown]

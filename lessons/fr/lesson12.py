@@ -115,7 +115,7 @@ y.backward()
 for (nom, v), rejoue in zip(entrees.items(), grads_rejoues):
     print(f"dy/d{nom:3} code rejoué {number(rejoue):>5}   backward() {number(v.grad):>5}")
 ecarts = [abs(rejoue - v.grad) for v, rejoue in zip(entrees.values(), grads_rejoues)]
-ecart_neurone = max(ecarts + [abs(y_rejoue - y.data)])
+ecart_neurone = max([*ecarts, abs(y_rejoue - y.data)])
 print("plus grand écart :", number(ecart_neurone))
 
 # %% [markdown]
@@ -144,7 +144,8 @@ pas_compile = make_step("compiled")
 _, grads_compiles = pas_compile(poids, ids, cible)
 programme = pas_compile.jitted.last
 lignes_a_la_main = len(inspect.getsourcelines(manual.backward_steps)[0])
-print(f"fenêtre de {len(ids)} lettres : {number(programme.operations, 'd')} opérations enregistrées")
+operations = number(programme.operations, "d")
+print(f"fenêtre de {len(ids)} lettres : {operations} opérations enregistrées")
 print(f"rétropropagation écrite : {number(lignes_du_retour(programme.source), 'd')} lignes")
 print(f"backward_steps() de la leçon 6 : {lignes_a_la_main} lignes")
 
@@ -215,8 +216,13 @@ toutes = [p for nom in load_names() for p in examples(nom, Config().context)]
 positions = toutes[: 200 if quick_mode() else 1000]  # le chronomètre en prend une partie
 longueurs = sorted({len(fenetre) for fenetre, _ in toutes})
 programmes = len(longueurs)
-bravo = f"Oui : {programmes}, un par longueur de fenêtre, de {longueurs[0]} à {longueurs[-1]} lettres."
-indice = f"Ce n'est pas {guess_programs}. Combien de longueurs de fenêtre l'entraînement rencontre-t-il ?"
+bravo = (
+    f"Oui : {programmes}, un par longueur de fenêtre, de {longueurs[0]} à {longueurs[-1]} lettres."
+)
+indice = (
+    f"Ce n'est pas {guess_programs}. Combien de longueurs de fenêtre différentes "
+    "l'entraînement rencontre-t-il ?"
+)
 check(2, guess_programs == programmes, bravo, indice)
 
 # %% [markdown]
@@ -268,8 +274,8 @@ for facon, duree in ms.items():
 gagne = ms["Values + backward()"] - ms["compilé (jit)"]  # ms gagnées par position
 print(f"chronométré sur {number(len(positions), 'd')} positions")
 if gagne > 0:
-    rentable = 1000 * enregistrement / gagne
-    print(f"l'enregistrement est rentabilisé au bout d'environ {number(rentable, '.0f')} positions")
+    rentable = number(1000 * enregistrement / gagne, ".0f")
+    print(f"l'enregistrement est rentabilisé au bout d'environ {rentable} positions")
 print(f"une epoch compte {number(len(toutes), 'd')} positions")
 
 # %% [markdown]

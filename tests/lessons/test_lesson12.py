@@ -80,7 +80,7 @@ def test_the_timing_table_has_the_three_ways_and_the_quick_run_times_200_positio
     for lang, names in (("fr", "à la main (leçon 6)"), ("en", "handwritten (lesson 6)")):
         variables = kernel_run(12, lang)[1]
         assert len(variables["ms"]) == 3 and all(ms > 0 for ms in variables["ms"].values())
-        assert list(variables["ms"])[0] == names
+        assert next(iter(variables["ms"])) == names
         assert len(variables["positions"]) == 200  # quick: a few seconds on this machine
 
 
