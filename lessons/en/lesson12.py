@@ -305,7 +305,7 @@ branch = "data"  # <-- "data" or "relu"
 branch = checked("branch", branch)
 if branch not in NEURONS:
     raise ValueError(f'branch must be "data" or "relu", not "{branch}": fix its cell.')
-print(inspect.getsource(NEURONS[branch]))
+print("neuron chosen:", NEURONS[branch].__name__)
 
 # %%
 from autograd import TraceError

@@ -315,7 +315,7 @@ branch = "data"  # <-- "data" ou "relu"
 branch = checked("branch", branch)
 if branch not in NEURONES:
     raise ValueError(f'branch doit valoir "data" ou "relu", pas "{branch}" : corrige sa cellule.')
-print(inspect.getsource(NEURONES[branch]))
+print("neurone choisi :", NEURONES[branch].__name__)
 
 # %%
 from autograd import TraceError
