@@ -29,7 +29,7 @@
 # 4. the trap: Python that looks at the numbers.
 
 # %%
-from lessons.kit import check, checked, guess, number, quick_mode, start
+from lessons.kit import check, checked, guess, number, out_file, quick_mode, start
 
 start(12, "en")  # lesson 12, in English; your finished exercises are kept in lesson_output/
 
@@ -145,8 +145,12 @@ handwritten_lines = len(inspect.getsourcelines(manual.backward_steps)[0])
 print(f"window of {len(ids)} letters: {number(program.operations, 'd')} operations recorded")
 print(f"backward written: {number(backward_lines(program.source), 'd')} lines")
 print(f"lesson 6's backward_steps(): {handwritten_lines} lines")
+saved_to = out_file("program.py")  # too long to show here: open this file
+saved_to.write_text(program.source, encoding="utf-8")
+print("the whole program:", saved_to)
 
 # %% [markdown]
+# The whole program is in the file shown: open it, and scroll through its lines.
 # Lesson 6's `backward_steps()` loops over whole rows and matrices; the generated code
 # writes every multiplication out. Here is its step 2, the output layer, beside
 # autograd's:

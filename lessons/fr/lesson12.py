@@ -29,7 +29,7 @@
 # 4. le piège : du Python qui regarde les nombres.
 
 # %%
-from lessons.kit import check, checked, guess, number, quick_mode, start
+from lessons.kit import check, checked, guess, number, out_file, quick_mode, start
 
 start(12, "fr")  # la leçon 12, en français ; tes exercices faits sont gardés dans lesson_output/
 
@@ -148,8 +148,12 @@ operations = number(programme.operations, "d")
 print(f"fenêtre de {len(ids)} lettres : {operations} opérations enregistrées")
 print(f"rétropropagation écrite : {number(lignes_du_retour(programme.source), 'd')} lignes")
 print(f"backward_steps() de la leçon 6 : {lignes_a_la_main} lignes")
+fichier = out_file("programme.py")  # trop long pour l'afficher ici : ouvre ce fichier
+fichier.write_text(programme.source, encoding="utf-8")
+print("le programme entier :", fichier)
 
 # %% [markdown]
+# Le programme entier est dans le fichier affiché : ouvre-le, et fais défiler ses lignes.
 # Le `backward_steps()` de la leçon 6 boucle sur des lignes et des matrices entières ; le
 # code généré écrit chaque multiplication. Voici son étape 2, la sortie, à côté de celle
 # d'autograd :

@@ -65,6 +65,13 @@ def test_the_mini_llm_s_program_is_lesson_6_s_backward():
         assert "d_W_out = outer(d_logits, x2)" in text
         assert "g_W_out_26_0 = x2_0 * g_logits_26" in text and Config().vocab_size == 27
         assert f"{Text('common', lang).number(count_params(), 'd')} " in text
+        # the whole program, saved for the learner to open: the one whose lines were counted
+        folder = kernel_run(12, lang)[2] / "lesson_output"
+        saved = (folder / f"lesson12_{'programme' if lang == 'fr' else 'program'}.py").read_text()
+        assert saved.startswith("def ") and "    # backward" in saved
+        backward = saved.split("# backward", 1)[1].splitlines()[1:]
+        counted = sum(" = " in line or " += " in line for line in backward) - 1  # not g_y = 1.0
+        assert counted > 10_000 and f": {Text('common', lang).number(counted, 'd')} " in text
 
 
 def test_training_needs_one_program_per_window_length():
