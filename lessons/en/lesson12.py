@@ -175,8 +175,10 @@ def written_block(source, block, count):
 # %%
 from itertools import zip_longest
 
-left = ["handwritten (lesson 6)", "─" * 22, *handwritten_step(2)]
-right = ["written by autograd", "─" * 19, *written_block(program.source, "output", len(left) - 2)]
+on_the_left = handwritten_step(2)  # lesson 6's step 2, and as many lines of autograd's
+on_the_right = written_block(program.source, "output", len(on_the_left))
+left = ["handwritten (lesson 6)", "─" * 22, *on_the_left]
+right = ["written by autograd", "─" * 19, *on_the_right]
 width = max(len(line) for line in left)
 for a, b in zip_longest(left, right, fillvalue=""):
     print(f"  {a:<{width}}  │  {b}".rstrip())
@@ -262,7 +264,7 @@ for way, duration in ms.items():
 
 # %% [markdown]
 # The same gradients, three speeds. Compiled code has no Value to create, no graph to
-# sort, no loop over rows. Its recording soon pays for itself:
+# sort, no loop over rows. But recording takes time: when does it pay for itself?
 
 # %%
 saved = ms["Values + backward()"] - ms["compiled (jit)"]  # ms saved per position

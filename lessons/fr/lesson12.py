@@ -178,8 +178,10 @@ def bloc_ecrit(source, bloc, combien):
 # %%
 from itertools import zip_longest
 
-gauche = ["à la main (leçon 6)", "─" * 19, *etape_a_la_main(2)]
-droite = ["écrit par autograd", "─" * 18, *bloc_ecrit(programme.source, "output", len(gauche) - 2)]
+a_gauche = etape_a_la_main(2)  # l'étape 2 de la leçon 6, et autant de lignes d'autograd
+a_droite = bloc_ecrit(programme.source, "output", len(a_gauche))
+gauche = ["à la main (leçon 6)", "─" * 19, *a_gauche]
+droite = ["écrit par autograd", "─" * 18, *a_droite]
 largeur = max(len(ligne) for ligne in gauche)
 for a, b in zip_longest(gauche, droite, fillvalue=""):
     print(f"  {a:<{largeur}}  │  {b}".rstrip())
@@ -272,7 +274,8 @@ for facon, duree in ms.items():
 
 # %% [markdown]
 # Les mêmes gradients, trois vitesses. Le code compilé n'a aucune Value à créer, aucun
-# graphe à trier, aucune boucle sur des lignes. Son enregistrement se rentabilise vite :
+# graphe à trier, aucune boucle sur des lignes. Mais l'enregistrement prend du temps :
+# quand est-il rentabilisé ?
 
 # %%
 gagne = ms["Values + backward()"] - ms["compilé (jit)"]  # ms gagnées par position
@@ -280,7 +283,7 @@ print(f"chronométré sur {number(len(positions), 'd')} positions")
 if gagne > 0:
     rentable = number(1000 * enregistrement / gagne, ".0f")
     print(f"l'enregistrement est rentabilisé au bout d'environ {rentable} positions")
-print(f"une epoch compte {number(len(toutes), 'd')} positions")
+print(f"une époque compte {number(len(toutes), 'd')} positions")
 
 # %% [markdown]
 # ## Étape 4 : le piège, du Python qui regarde les nombres
