@@ -6,16 +6,11 @@ minillm lesson 7             # the same
 
 A lesson is written notebook-first: lessons/<lang>/lessonNN.py, one Jupytext source a
 language, and its exercise values in lessons/values/lessonNN.py (see AUTHORING.md).
-The lessons not yet ported are still the scripts listed in LESSONS below (common.py).
 """
-
-LESSONS: dict[int, str] = {
-    12: "lessons.lesson12",
-}
 
 
 def all_lessons() -> list[int]:
-    """Every lesson's number: the notebook-first sources and the old scripts."""
+    """Every lesson's number, from the sources in lessons/en/."""
     from lessons.kit.source import notebook_first_lessons
 
-    return sorted(set(LESSONS) | set(notebook_first_lessons()))
+    return notebook_first_lessons()

@@ -1,12 +1,11 @@
 """python -m lessons [N] [options]: list the lessons, or run lesson N."""
 
 import argparse
-import importlib
+import io
 import sys
 
-from lessons import LESSONS, all_lessons, progress
-from lessons.common import DEFAULT_OUT, never_fail_on_unprintable_characters
-from lessons.kit.source import notebook_first_lessons
+from lessons import all_lessons, progress
+from lessons.kit.session import DEFAULT_OUT
 from lessons.kit.source import title as source_title
 from lessons.kit.terminal import main as run_source
 from lessons.texts import Text, default_language, languages
@@ -45,16 +44,17 @@ def main(argv: list[str] | None = None) -> int:
         print(Text("common", known.lang)("no_such_lesson", number=number), file=sys.stderr)
         return 2
     rest = argv[:place] + argv[place + 1 :]
-    try:
-        if number in notebook_first_lessons():  # lessons/<lang>/lessonNN.py, run by kit/terminal.py
-            return run_source(number, rest)
+    try:  # lessons/<lang>/lessonNN.py, run by kit/terminal.py
+        return run_source(number, rest)
     except SystemExit as exit_:  # argparse: --help, or an unknown option
         return int(exit_.code or 0) if not isinstance(exit_.code, str) else 2
-    module = importlib.import_module(LESSONS[number])
-    try:
-        return module.lesson.main(rest)
-    except SystemExit as exit_:  # argparse: --help, or an unknown option
-        return int(exit_.code or 0) if not isinstance(exit_.code, str) else 2
+
+
+def never_fail_on_unprintable_characters() -> None:
+    """A console that cannot print "é" or "█" shows "?" instead of stopping the lesson."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
 
 
 def _number_place(argv: list[str]) -> int | None:
@@ -73,18 +73,11 @@ def _number_place(argv: list[str]) -> int | None:
     return None
 
 
-def lesson_title(number: int, lang: str) -> str:
-    """A lesson's title: from its notebook-first source, or from its old text file."""
-    if number in notebook_first_lessons():
-        return source_title(number, lang)
-    return Text(f"lesson{number:02d}", lang)("title")
-
-
 def print_list(lang: str, out: str = DEFAULT_OUT) -> None:
     """Each lesson's number and title, in `lang`, with the exercises done (kept in `out`)."""
     common = Text("common", lang)
     done = progress.load_progress(out)
-    titles = {number: lesson_title(number, lang) for number in all_lessons()}
+    titles = {number: source_title(number, lang) for number in all_lessons()}
     width = max(len(title) for title in titles.values())
     print(common("list_header"))
     for number in all_lessons():

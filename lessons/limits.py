@@ -1,6 +1,6 @@
 """How far each exercise value may go, and why.
 
-An exercise value comes from CHANGE_ME or the command line, where Python and
+An exercise value comes from a values cell or the command line, where Python and
 argparse accept anything that looks like a number: nan, inf, a billion. A lesson
 given --backward-calls 1000000000 would run for hours, and a NaN would end in a
 traceback far from where it came in. So every value has a range, checked before
@@ -34,22 +34,6 @@ LEARNING_RATE = Limit(1e-9, 10, "lr")
 GUESS = Limit(-1_000_000, 1_000_000, "guess")
 PREFIX = Limit(0, 15, "prefix")  # the longest name of the data has 12 letters
 SHOWN = 30  # characters of a text value an error message repeats
-
-LIMITS: dict[int, dict[str, Limit]] = {
-    12: {
-        "guess_lines": GUESS,
-        "guess_programs": GUESS,
-        "branch": Limit(1, 10, "branch"),
-    },
-}
-
-
-def value_problem(number: int, name: str, lang: str, values: dict[str, Any]) -> str | None:
-    """What is wrong with the first value of lesson `number` out of range, in `lang`; else None.
-
-    `name` is the lesson's text file (lesson08), for the language's way of writing numbers.
-    """
-    return limit_problem(LIMITS.get(number, {}), Text(name, lang), values)
 
 
 def limit_problem(limits: dict[str, Limit], text: Text, values: dict[str, Any]) -> str | None:

@@ -42,14 +42,9 @@ def in_output_area(chromium, tmp_path, cell_html: str, width: int = OUTPUT_WIDTH
 
 @pytest.mark.parametrize(
     "code",
-    [
-        SCOPES + "draw(graph.loss, group_by='scope', lang='fr')",
-        # a lesson's drawing: the SVG file dot made, shown by lessons.common.display_file
-        SCOPES + "from pathlib import Path\nfrom autograd import render\n"
-        "from lessons.common import display_file\n"
-        "display_file(render(draw(graph.loss, group_by='scope'), Path('scopes.svg')), 'fr')",
-    ],
-    ids=["draw", "lesson"],
+    # what a lesson's draw() cell shows too (lessons/kit/pictures.py displays the drawing)
+    [SCOPES + "draw(graph.loss, group_by='scope', lang='fr')"],
+    ids=["draw"],
 )
 def test_a_wide_drawing_fits_the_output_and_a_click_shows_it_full_size(
     chromium, tmp_path, monkeypatch, code

@@ -9,23 +9,23 @@ from pathlib import Path
 
 import pytest
 
-from lessons import LESSONS
+from lessons import all_lessons
 from lessons.__main__ import main
-from lessons.texts import Text
+from lessons.kit.source import title as source_title
 from model.cli import main as minillm
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def titles(lang: str) -> list[str]:
-    return [Text(f"lesson{n:02d}", lang)("title") for n in sorted(LESSONS)]
+    return [source_title(n, lang) for n in all_lessons()]
 
 
 def test_no_number_lists_every_lesson_with_its_title(capsys, monkeypatch):
     monkeypatch.setenv("LANG", "en_GB.UTF-8")
     assert main([]) == 0
     out = capsys.readouterr().out
-    for number, title in zip(sorted(LESSONS), titles("en")):
+    for number, title in zip(all_lessons(), titles("en")):
         assert f"{number:>3}  {title}" in out
 
 
@@ -89,13 +89,3 @@ def test_the_list_in_a_real_process_follows_LANG(path_without_dot):
     )
     assert done.returncode == 0
     assert all(title in done.stdout for title in titles("fr"))
-
-
-def test_a_lesson_file_runs_as_a_plain_script(tmp_path):
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "lessons" / "lesson11.py"), "--quick", "--lang", "en",
-         "--out", str(tmp_path), "--guess-padding", "0"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert "Exercise 3" in done.stdout

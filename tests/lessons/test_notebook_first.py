@@ -13,7 +13,7 @@ import statistics
 import nbformat
 import pytest
 
-from lessons import LESSONS, all_lessons
+from lessons import all_lessons
 from lessons.__main__ import main
 from lessons.kit import (
     check,
@@ -45,9 +45,8 @@ FRENCH = {"le", "la", "les", "de", "des", "un", "une", "et", "est", "du", "sa", 
 LONGEST, TYPICAL = 30, 15  # lines of a code cell: none over 30, most under 15
 
 
-def test_lesson_7_is_notebook_first_and_the_others_still_scripts():
-    assert 7 in notebook_first_lessons() and 7 not in LESSONS
-    assert all_lessons() == sorted(set(LESSONS) | set(notebook_first_lessons()))
+def test_every_lesson_from_6_to_13_is_a_notebook_first_source():
+    assert all_lessons() == notebook_first_lessons() == list(range(6, 14))
 
 
 @pytest.mark.parametrize(("number", "lang"), CASES)
