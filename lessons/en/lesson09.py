@@ -322,12 +322,14 @@ check(3, weight != "Wq", well_done, hint)
 # 1/sqrt(16) folded in: it is compared with the `.grad` of `q . k` before that division.
 
 # %%
+from model.cli.graph_player import step_name
 from model.compare import compare_steps
 
 steps = compare_steps(params, ids, target)
 for step in steps:
     computes = ", ".join(q.name for q in step.quantities)
-    print(f"{step.number} {step.name:11} max diff {number(step.largest_difference, '.1e'):>8}")
+    name = step_name(step.number, "en")  # output, W_out, residual 2...
+    print(f"{step.number} {name:12} max diff {number(step.largest_difference, '.1e'):>8}")
     print(f"    computes: {computes}")
     print(f"    scopes:   {', '.join(step.scopes)}")
 steps_gap = max(s.largest_difference for s in steps)

@@ -327,12 +327,14 @@ check(3, weight != "Wq", bravo, indice)
 # contient déjà le 1/sqrt(16) : on le compare au `.grad` de `q . k` avant cette division.
 
 # %%
+from model.cli.graph_player import step_name
 from model.compare import compare_steps
 
 etapes = compare_steps(poids, ids, cible)
 for etape in etapes:
     calcule = ", ".join(q.name for q in etape.quantities)
-    print(f"{etape.number} {etape.name:11} écart max {number(etape.largest_difference, '.1e'):>8}")
+    nom = step_name(etape.number, "fr")  # sortie, W_out, résiduelle 2...
+    print(f"{etape.number} {nom:12} écart max {number(etape.largest_difference, '.1e'):>8}")
     print(f"    calcule : {calcule}")
     print(f"    scopes  : {', '.join(etape.scopes)}")
 ecart_etapes = max(e.largest_difference for e in etapes)

@@ -32,6 +32,11 @@ DEFAULT_OUT = "minillm-player.html"
 NEAR = DRAW_MAX_NODES  # the near view's size, as draw() makes it
 
 
+def step_name(number: int, lang: str = "en") -> str:
+    """The name of handwritten step `number` (1 to 7) in `lang`: "sortie", "output", ..."""
+    return words(lang, extra=(WORDS,))(f"step_{number}")
+
+
 def step_notes(steps: Sequence[StepComparison], lang: str = "en") -> dict[str, str]:
     """One note per scope of the graph: the handwritten step it is, and the largest difference.
 
@@ -43,7 +48,7 @@ def step_notes(steps: Sequence[StepComparison], lang: str = "en") -> dict[str, s
         scope: said(
             "handwritten_step",
             number=step.number,
-            name=said(f"step_{step.number}"),
+            name=step_name(step.number, lang),
             difference=said.write(f"{step.largest_difference:.1e}"),
         )
         for step in steps
