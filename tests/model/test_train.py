@@ -191,6 +191,7 @@ def test_sampling_builds_no_graph(monkeypatch):
     def no_values(*args, **kwargs):
         raise AssertionError("generate() created a Value")
 
+    # Value's constructor is public; no other way says "not one Value was made" as plainly.
     monkeypatch.setattr(autograd.value.Value, "__init__", no_values)
     assert isinstance(generate(init_params(), seed=0), str)
 
