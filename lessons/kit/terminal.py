@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from autograd.files import SaveError, check_folder_writable
 from lessons.guesses import Asker, can_ask
 from lessons.kit import session
 from lessons.kit.source import (
@@ -81,7 +82,6 @@ def run(
     number: int, lang: str, options: session.RunOptions | None = None, ask_with: Asker | None = None
 ) -> dict[str, Any]:
     """Run every cell of lesson `number` in `lang`; return the namespace, for tests to read."""
-    from rich.console import Console
     from rich.markdown import Markdown
     from rich.syntax import Syntax
 
@@ -89,11 +89,15 @@ def run(
     options.ask_with = ask_with or options.ask_with
     for name, value in options.given.items():
         check_value(number, lang, name, value)
+    try:  # an --out that is a file, or cannot be written: said now, not deep in the lesson
+        check_folder_writable(options.out)
+    except (SaveError, OSError) as err:
+        raise BadValue(Text("common", lang)("bad_out", error=err)) from None
     path = source_path(number, lang)
     cells = read_cells(path)
     tagged = {id(cell) for cell in values_cells(cells)}
     pause = options.interactive is not False and can_ask()
-    console = Console(highlight=False)
+    console = _console_class()(highlight=False)
     namespace: dict[str, Any] = {"__name__": "__lesson__"}
     session.prepare(options)
     banner = Text("common", lang)("lesson_banner", number=number, title=title(number, lang))
@@ -130,3 +134,16 @@ def wait_for_enter(prompt: str) -> bool:
         print()
         return False
     return True
+
+
+def _console_class() -> type:
+    """rich's Console, but a reader that goes away (`| head`) is left to the caller's
+    quiet_when_output_closes (status 141) instead of rich's own exit with status 1."""
+    from rich.console import Console
+
+    class Quiet(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError(32, "Broken pipe")
+
+    return Quiet
