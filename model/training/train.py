@@ -8,11 +8,16 @@ only the function that computes (loss, gradients) changes.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import fields, replace
 from typing import Any
 
-from tqdm.auto import tqdm
+from tqdm import TqdmWarning
+
+with warnings.catch_warnings():  # in Jupyter without ipywidgets tqdm.auto falls back to
+    warnings.simplefilter("ignore", TqdmWarning)  # text bars, with a warning a learner
+    from tqdm.auto import tqdm  # cannot act on inside a lesson: the bars work either way
 
 from model.data import count_positions, load_names
 from model.params import Config, Params
