@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from autograd.browser import in_browser
+
 
 class LockBusy(Exception):
     """The lock is held by another process (and we were not to wait, or waited too long)."""
@@ -130,6 +132,15 @@ if os.name == "nt":
     def unlock(fd: int) -> None:
         os.lseek(fd, 0, os.SEEK_SET)
         msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+elif in_browser():  # Pyodide: its fcntl has no flock, and no other process can share its files
+
+    def try_lock(fd: int) -> bool:
+        """Take the lock without waiting: in a web page, nobody else can hold it."""
+        return True
+
+    def unlock(fd: int) -> None:
+        pass
 
 else:
     import fcntl

@@ -1,4 +1,4 @@
-"""python -m lessons [N] [options]: list the lessons, or run lesson N."""
+"""python -m lessons [N] [options]: list the lessons, run lesson N; --notebook, --site DIR."""
 
 import argparse
 import io
@@ -23,6 +23,10 @@ def main(argv: list[str] | None = None) -> int:
         from lessons.notebook import main as write_notebooks
 
         return write_notebooks(argv)
+    if "--site" in argv or any(arg.startswith("--site=") for arg in argv):
+        from lessons.site.command import main as build_site  # the browser site (lessons/site/)
+
+        return build_site(argv)
     options = argparse.ArgumentParser(add_help=False)
     options.add_argument("--lang", choices=languages(), default=default_language())
     options.add_argument("--out", default=DEFAULT_OUT)

@@ -16,6 +16,7 @@ import select
 import shutil
 import subprocess
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ KEYS = {
     "+": ("NumpadAdd", 107),
     "-": ("NumpadSubtract", 109),
     "0": ("Digit0", 48),
+    "Enter": ("Enter", 13),
 }
 
 
@@ -51,7 +53,9 @@ class Chromium:
     """Headless Chromium, spoken to as the DevTools protocol says: JSON messages ending in NUL
     on file descriptors 3 (to Chromium) and 4 (from it)."""
 
-    def __init__(self, profile: Path) -> None:
+    def __init__(self, profile: Path, flags: Sequence[str] = ()) -> None:
+        """Start Chromium with a fresh profile; `flags` are more command-line switches
+        (e.g. --proxy-server=..., to see every request that leaves the machine)."""
         exe = shutil.which("chromium") or shutil.which("chromium-browser")
         if exe is None:
             pytest.fail("this test needs Chromium: apt-get install chromium")
@@ -62,25 +66,21 @@ class Chromium:
             os.dup2(to_chrome, 3)
             os.dup2(from_chrome, 4)
 
-        flags = "--disable-gpu --disable-background-networking --disable-component-update"
+        quiet = "--disable-gpu --disable-background-networking --disable-component-update"
         self.process = subprocess.Popen(
-            [exe, "--headless", "--no-sandbox", *flags.split(), "--disable-sync",
-             "--no-first-run", f"--user-data-dir={profile}", "--remote-debugging-pipe"],
+            [exe, "--headless", "--no-sandbox", *quiet.split(), "--disable-sync",
+             "--no-first-run", f"--user-data-dir={profile}", "--remote-debugging-pipe", *flags],
             preexec_fn=as_fds_3_and_4, pass_fds=(3, 4),
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         os.close(to_chrome)
         os.close(from_chrome)
-        self._buffer, self._last_id = b"", 0
+        self._buffer, self._last_id, self._watching = b"", 0, False
         self.events: list[dict] = []  # every event received, e.g. Network.requestWillBeSent
 
     def call(self, method: str, session: str | None = None, deadline: float = 60.0, **params):
         """Send one command and return its result, keeping the events that come between."""
-        self._last_id += 1
-        message = {"id": self._last_id, "method": method, "params": params}
-        if session:
-            message["sessionId"] = session
-        os.write(self._writer, json.dumps(message).encode() + b"\0")
+        wanted = self._send(method, session, **params)
         give_up = time.monotonic() + deadline
         while True:
             while b"\0" not in self._buffer:
@@ -92,18 +92,59 @@ class Chromium:
                 self._buffer += chunk
             raw, self._buffer = self._buffer.split(b"\0", 1)
             reply = json.loads(raw)
-            if reply.get("id") == self._last_id:
+            if reply.get("id") == wanted:
                 assert "error" not in reply, reply["error"]
                 return reply["result"]
             if "method" in reply:
                 self.events.append(reply)
+                if self._watching:
+                    self._follow(reply)
+
+    def _send(self, method: str, session: str | None = None, **params) -> int:
+        """Send one command without waiting for its answer; return its id."""
+        self._last_id += 1
+        message = {"id": self._last_id, "method": method, "params": params}
+        if session:
+            message["sessionId"] = session
+        os.write(self._writer, json.dumps(message).encode() + b"\0")
+        return self._last_id
+
+    def watch_every_request(self) -> None:
+        """From now on, record the requests of every page, frame, worker and service worker.
+
+        Each one is attached to as it starts (paused until its requests are watched),
+        so that requested_urls() sees what Python's worker and the service worker ask.
+        """
+        self._watching = True
+        self.call("Target.setDiscoverTargets", discover=True)
+        self.call("Target.setAutoAttach", autoAttach=True, waitForDebuggerOnStart=True,
+                  flatten=True)  # fmt: skip
+
+    def _follow(self, event: dict) -> None:
+        """Attach to a new worker; watch the requests of a target just attached to."""
+        params = event["params"]
+        if event["method"] == "Target.targetCreated":
+            info = params["targetInfo"]
+            if info["type"] in ("service_worker", "shared_worker") and not info["attached"]:
+                self._send("Target.attachToTarget", targetId=info["targetId"], flatten=True)
+        elif event["method"] == "Target.attachedToTarget":
+            session = params["sessionId"]
+            self._send("Network.enable", session)
+            self._send("Target.setAutoAttach", session, autoAttach=True,
+                       waitForDebuggerOnStart=True, flatten=True)  # fmt: skip
+            self._send("Runtime.runIfWaitingForDebugger", session)
 
     def open(
-        self, url: str, watch_network: bool = False, size: tuple[int, int] | None = None
+        self,
+        url: str,
+        watch_network: bool = False,
+        size: tuple[int, int] | None = None,
+        before_load: str = "",
     ) -> Tab:
         """A new tab showing `url`; with watch_network, its requests land in self.events.
 
         `size` (width, height) is the window's inner size in CSS pixels, e.g. (1280, 800).
+        `before_load`: JavaScript run in the page before any of its own scripts.
         """
         target = self.call("Target.createTarget", url="about:blank")["targetId"]
         session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
@@ -113,6 +154,9 @@ class Chromium:
             width, height = size
             self.call("Emulation.setDeviceMetricsOverride", session, width=width,
                       height=height, deviceScaleFactor=1, mobile=False)  # fmt: skip
+        if before_load:
+            self.call("Page.enable", session)
+            self.call("Page.addScriptToEvaluateOnNewDocument", session, source=before_load)
         self.call("Page.navigate", session, url=url)
         return Tab(self, session)
 
@@ -121,7 +165,7 @@ class Chromium:
         return self.open(url).evaluate(WAIT_FOR_DRAWING)
 
     def requested_urls(self) -> list[str]:
-        """Every URL a watched tab asked for, in order."""
+        """Every URL a watched tab (or, after watch_every_request(), anything) asked for."""
         return [
             event["params"]["request"]["url"]
             for event in self.events
@@ -179,6 +223,10 @@ class Tab:
                 "Input.dispatchKeyEvent", self.session, type=kind, key=key, code=code,
                 windowsVirtualKeyCode=number, text=key if kind == "keyDown" and key == " " else "",
             )  # fmt: skip
+
+    def type(self, text: str) -> None:
+        """Type `text` into the element that has the focus, as the keyboard would."""
+        self.browser.call("Input.insertText", self.session, text=text)
 
     def click(self, selector: str) -> None:
         """Click with the mouse in the middle of the first element `selector` finds."""

@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 from string import Template
 
+from autograd.browser import in_browser
 from autograd.drawing.inline import inline_svg
 from autograd.drawing.pages import html_page, write_html_page
 from autograd.files import write_atomically
@@ -61,15 +62,16 @@ def notebook_view(source: str, timeout: float = TIMEOUT, lang: str = "en") -> di
             svg = run_dot(dot, source, "svg", timeout).decode("utf-8")
             return {"text/html": inline_svg(svg, lang), "image/svg+xml": svg}
         hint = "Graphviz's `dot` program was not found: viz.js draws this in the browser.\n"
-        hint += INSTALL_HINT
+        # Python in a web page (the course's site): there is nothing to install, say nothing.
+        hint = "" if in_browser() else hint + INSTALL_HINT
     except Exception as error:  # a display hook must not raise
         hint = f"dot could not draw this graph ({error}): viz.js draws it in the browser."
     try:
         frame = html.escape(html_page(source))
         return {
-            "text/html": f"<pre>{html.escape(hint)}</pre>"
-            f'<iframe srcdoc="{frame}" style="width: 100%; height: 480px; border: 0"></iframe>',
-            "text/plain": hint,
+            "text/html": (f"<pre>{html.escape(hint)}</pre>" if hint else "")
+            + f'<iframe srcdoc="{frame}" style="width: 100%; height: 480px; border: 0"></iframe>',
+            "text/plain": hint or "a graph, drawn by viz.js",
         }
     except Exception as error:
         return {"text/plain": f"{hint}\n(The HTML view failed too: {error}.)\n\n{source}"}

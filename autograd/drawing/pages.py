@@ -2,7 +2,9 @@
 
 No network and no Graphviz are needed to open it: viz.js is Graphviz compiled to
 WebAssembly, inlined in the page (see vendor/README.md). The backprop player
-uses the same viz.js through `viz_js()`.
+uses the same viz.js through `viz_js()`. In the course's browser site, where every
+drawing of a notebook would carry its own copy, they all load the site's one copy
+instead (autograd/browser.py).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 
+from autograd.browser import shared_viz_js_url
 from autograd.files import write_atomically
 
 _PAGE = Template("""\
@@ -80,8 +83,21 @@ def _finite_spelling(match: re.Match) -> str:
     return word.replace("Infinity", "1e999")
 
 
-@functools.cache
 def viz_js() -> str:
+    """What goes inside a page's viz.js <script> element: the vendored code, inlined.
+
+    When the site shares one copy (autograd/browser.py), a line that loads it instead:
+    a <script src> written while the page is parsed runs before the next script,
+    just as the inlined code would.
+    """
+    url = shared_viz_js_url()
+    if url:
+        return f"document.write({script_json(f'<script src={json.dumps(url)}></script>')});"
+    return _vendored_viz_js()
+
+
+@functools.cache
+def _vendored_viz_js() -> str:
     """The vendored viz.js, ready to inline in a <script> element (read once)."""
     code = resources.files("autograd.drawing").joinpath("vendor/viz-global.js").read_text("utf-8")
     return re.sub(r"</(script)", r"<\\/\1", code, flags=re.IGNORECASE)  # same reason

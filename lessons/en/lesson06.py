@@ -228,7 +228,7 @@ if quick_mode():
     epochs = 1  # the quick form: a single epoch
 updates = epochs * count_positions(names)
 print(f"{epochs} epoch(s) of {len(names)} names, learning rate {number(lr)}")
-print(f"that is {number(updates)} updates of every weight")
+print(f"that is {number(updates, ',')} updates of every weight")
 settings = {
     "backend": "manual",
     "lr": lr,

@@ -273,7 +273,8 @@ try:
     from matplotlib.figure import Figure
 except ImportError:
     Figure = None
-    print("For this picture: pip install matplotlib")
+    print("No picture here: matplotlib is not installed.")
+    print("(On your computer: pip install matplotlib, then run this cell again.)")
 if Figure is not None:
     figure = Figure(figsize=(7, 3.5), layout="tight")
     axes = figure.add_subplot()

@@ -41,7 +41,8 @@ except ModuleNotFoundError:
     import sys
 
     print(
-        "This lesson needs PyTorch, which is not installed. Install it with\n"
+        "This lesson needs PyTorch, which is not installed here (and does not run in a web\n"
+        "browser). On your computer, install it with\n"
         "    pip install -e '.[torch]'\n"
         "(that installs torch==2.13.0), then run the lesson again.",
         file=sys.stderr,

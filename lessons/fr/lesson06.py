@@ -237,7 +237,7 @@ if quick_mode():
     epochs = 1  # le mode rapide : une seule epoch
 mises_a_jour = epochs * count_positions(noms)
 print(f"{epochs} epoch(s) de {len(noms)} noms, taux d'apprentissage {number(lr)}")
-print(f"soit {number(mises_a_jour)} mises à jour de chaque poids")
+print(f"soit {number(mises_a_jour, ',')} mises à jour de chaque poids")
 reglages = {"backend": "manual", "lr": lr, "epochs": epochs, "names": fingerprint(noms), "seed": 42}
 
 # %% [markdown]

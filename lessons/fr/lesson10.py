@@ -273,7 +273,8 @@ try:
     from matplotlib.figure import Figure
 except ImportError:
     Figure = None
-    print("Pour cette image : pip install matplotlib")
+    print("Pas d'image ici : matplotlib n'est pas installé.")
+    print("(Sur ton ordinateur : pip install matplotlib, puis relance la cellule.)")
 if Figure is not None:
     figure = Figure(figsize=(7, 3.5), layout="tight")
     axes = figure.add_subplot()

@@ -41,7 +41,8 @@ except ModuleNotFoundError:
     import sys
 
     print(
-        "Cette leçon a besoin de PyTorch, qui n'est pas installé. Installe-le avec\n"
+        "Cette leçon a besoin de PyTorch, qui n'est pas installé ici (et ne tourne pas dans un\n"
+        "navigateur). Sur ton ordinateur, installe-le avec\n"
         "    pip install -e '.[torch]'\n"
         "(cela installe torch==2.13.0), puis relance la leçon.",
         file=sys.stderr,

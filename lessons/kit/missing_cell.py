@@ -11,6 +11,7 @@ import ast
 import sys
 from typing import Any
 
+from autograd.browser import in_browser
 from lessons.kit.source import read_cells, source_path
 from lessons.texts import Text
 
@@ -42,11 +43,15 @@ def _defined_names(node: ast.AST) -> list[str]:
 
 
 def explain_missing_names(number: int, lang: str) -> None:
-    """In an IPython kernel, add the defining cell under every NameError of this lesson."""
+    """In an IPython kernel, add the defining cell under every NameError of this lesson.
+
+    Not in the course's browser site: reading a lesson's source takes Jupytext, whose
+    dependencies are not all pure Python, so the site leaves it out (lessons/site/pins.py).
+    """
     from IPython import get_ipython
 
     shell = get_ipython()
-    if shell is None:
+    if shell is None or in_browser():
         return
     definitions = where_defined(read_cells(source_path(number, lang)))
     text = Text("common", lang)

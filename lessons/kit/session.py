@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from autograd.browser import in_browser
 from lessons import progress
 from lessons.guesses import Asker, Asking, can_ask
 from lessons.kit.values import lesson_values
@@ -28,7 +29,8 @@ class CellOrderError(RuntimeError):
 
 
 def in_notebook() -> bool:
-    """True inside Jupyter, VS Code's interactive window or Colab (an IPython kernel)."""
+    """True inside Jupyter, VS Code's interactive window, Colab (an IPython kernel) or the
+    course's browser site (Pyodide's kernel, whose shell is no IPKernelApp)."""
     ipython = sys.modules.get("IPython")
     if ipython is None:
         return False
@@ -36,7 +38,7 @@ def in_notebook() -> bool:
         shell = ipython.get_ipython()
     except Exception:
         return False
-    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
+    return shell is not None and ("IPKernelApp" in getattr(shell, "config", {}) or in_browser())
 
 
 @dataclass

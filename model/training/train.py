@@ -19,11 +19,15 @@ with warnings.catch_warnings():  # in Jupyter without ipywidgets tqdm.auto falls
     warnings.simplefilter("ignore", TqdmWarning)  # text bars, with a warning a learner
     from tqdm.auto import tqdm  # cannot act on inside a lesson: the bars work either way
 
+from autograd.browser import in_browser
 from model.data import count_positions, load_names
 from model.params import Config, Params
 from model.training.trainer import Trainer, TrainResult, TrainSettings
 
 __all__ = ["ProgressBar", "TrainResult", "log_messages", "train"]
+
+if in_browser():  # a web page cannot start tqdm's monitor thread: do without it, no warning
+    tqdm.monitor_interval = 0
 
 
 def train(

@@ -293,6 +293,14 @@ def depth_first_order(root: Value, leaves: bool) -> list[Value]:
     return order
 
 
+def stack_depth() -> int:
+    """How many frames are on Python's stack here (pytest's own, and a worker's with -n)."""
+    frame, depth = sys._getframe(), 0
+    while frame is not None:
+        frame, depth = frame.f_back, depth + 1
+    return depth
+
+
 @settings(max_examples=100, deadline=None)
 @given(leaf_data, dag_steps)
 def test_the_order_is_depth_first_whether_python_recursion_is_deep_enough_or_not(xs, steps):
@@ -303,7 +311,7 @@ def test_the_order_is_depth_first_whether_python_recursion_is_deep_enough_or_not
         expected = depth_first_order(root, leaves)
         assert topological_order(root, leaves) == expected
         limit = sys.getrecursionlimit()
-        sys.setrecursionlimit(60)  # too shallow for these graphs under pytest: the own stack
+        sys.setrecursionlimit(stack_depth() + 15)  # too shallow for these graphs: the own stack
         try:
             by_own_stack = topological_order(root, leaves)
         finally:

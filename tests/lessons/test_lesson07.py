@@ -31,7 +31,7 @@ from model import manual
 from model.data import encode
 from model.params import Config, init_params
 from tests.lessons.notebook_first import execute, in_a_kernel, kernel_run, outputs
-from tests.terminal import as_in_a_terminal
+from tests.terminal import as_in_a_terminal, until_it_waits
 
 ROOT = Path(__file__).resolve().parents[2]
 # The same quantity, named in each language.
@@ -162,7 +162,10 @@ def in_a_terminal(argv: list[str], answers: dict[str, list[str]], timeout: float
                 if text.count(prompt) > typed[prompt] and typed[prompt] < len(replies):
                     os.write(leader, replies[typed[prompt]].encode() + b"\n")
                     typed[prompt] += 1
-        code = child.wait(timeout=30)
+        try:
+            code = child.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"the lesson went on after Ctrl-C; it printed:\n{seen[-3000:]}")
         while select.select([leader], [], [], 0.2)[0]:
             try:
                 seen += os.read(leader, 65536)
@@ -207,6 +210,7 @@ def test_ctrl_c_at_a_guess_ends_the_lesson_without_a_traceback(tmp_path):
             if seen.count(go_on) > pauses:  # Enter at each pause, up to the question
                 os.write(leader, b"\n")
                 pauses += 1
+        until_it_waits(child.pid)  # at the question
         child.send_signal(signal.SIGINT)  # what Ctrl-C at the question sends
         give_up = time.monotonic() + 120  # a busy machine: keep reading until it ends
         while child.poll() is None and time.monotonic() < give_up:
@@ -215,7 +219,10 @@ def test_ctrl_c_at_a_guess_ends_the_lesson_without_a_traceback(tmp_path):
                     seen += os.read(leader, 65536).decode("utf-8", "replace")
                 except OSError:
                     break
-        code = child.wait(timeout=30)
+        try:
+            code = child.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"the lesson went on after Ctrl-C; it printed:\n{seen[-3000:]}")
         while select.select([leader], [], [], 0.2)[0]:
             try:
                 seen += os.read(leader, 65536).decode("utf-8", "replace")

@@ -180,9 +180,13 @@ def test_a_guess_is_asked_with_the_notebook_s_input(tmp_path):
     assert len(green) == 1 and "1/4" in green[0]
 
 
+NOT_IN_A_BROWSER = {"fr": "ne tourne pas dans un navigateur", "en": "does not run in a web browser"}
+
+
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_without_torch_the_lesson_says_how_to_install_it(lang, tmp_path):
-    """In a fresh interpreter where `import torch` fails, as on a machine without the extra."""
+    """In a fresh interpreter where `import torch` fails, as on a machine without the extra
+    or in the course's browser site (where PyTorch cannot run: the message says so)."""
     code = (
         "import sys; sys.modules['torch'] = None\n"
         "from lessons.__main__ import main\n"
@@ -194,5 +198,6 @@ def test_without_torch_the_lesson_says_how_to_install_it(lang, tmp_path):
     )  # fmt: skip
     assert run.returncode == 2
     assert "pip install -e '.[torch]'" in run.stderr  # -e, as in the README
+    assert NOT_IN_A_BROWSER[lang] in run.stderr.replace("\n", " ")
     assert "Traceback" not in run.stderr
     assert "PyTorch" in run.stdout  # the title was printed before the lesson stopped
