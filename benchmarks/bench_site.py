@@ -7,8 +7,8 @@
 For each round, a fresh Chromium (an empty cache: a learner's first visit) opens
 French lesson 7 from a local server, network cut but for 127.0.0.1; we time:
 
-- ready: from opening the page until the first cell printed (Pyodide, the kernel,
-  the project's wheel: everything a learner waits for before the first cell runs);
+- ready: from opening the page until the first cell ran (Pyodide, the kernel, the
+  project's wheel: everything a learner waits for before the first cell runs);
 - lesson 7: running all its cells, the three guesses answered as soon as asked.
 
 It also reopens the lesson in the same browser (a second visit, from the browser's

@@ -1,8 +1,16 @@
-"""For tests that press Ctrl-C in a child process, as a learner would in a terminal."""
+"""For tests that run a lesson in a terminal, type its answers or press Ctrl-C, as a learner
+would."""
 
+import os
+import pty
+import select
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def as_in_a_terminal() -> None:
@@ -28,3 +36,38 @@ def until_it_waits(pid: int, seconds: float = 10.0) -> None:
         state = stat.read_text().rsplit(")", 1)[1].split()[0]  # after "(name)": R, S, D...
         if state == "S":
             return
+
+
+def in_a_terminal(argv: list[str], answers: dict[str, list[str]], timeout: float = 120):
+    """`python -m lessons argv` in a pseudo-terminal; answers[prompt] are typed in turn."""
+    leader, follower = pty.openpty()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "100"}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "lessons", *argv], cwd=ROOT, env=env,
+        stdin=follower, stdout=follower, stderr=follower, close_fds=True,
+    )  # fmt: skip
+    os.close(follower)
+    seen, typed, deadline = b"", dict.fromkeys(answers, 0), time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline and child.poll() is None:
+            if select.select([leader], [], [], 0.2)[0]:
+                try:
+                    seen += os.read(leader, 65536)
+                except OSError:
+                    break
+            text = seen.decode("utf-8", "replace")
+            for prompt, replies in answers.items():
+                if text.count(prompt) > typed[prompt] and typed[prompt] < len(replies):
+                    os.write(leader, replies[typed[prompt]].encode() + b"\n")
+                    typed[prompt] += 1
+        code = child.wait(timeout=30)
+        while select.select([leader], [], [], 0.2)[0]:
+            try:
+                seen += os.read(leader, 65536)
+            except OSError:
+                break
+    finally:
+        if child.poll() is None:
+            child.kill()
+        os.close(leader)
+    return code, seen.decode("utf-8", "replace").replace("\r\n", "\n"), typed

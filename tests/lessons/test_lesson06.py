@@ -24,7 +24,7 @@ from lessons.texts import Text
 from model import Config, count_params, init_params, load_names, manual
 from model.data import encode
 from tests.lessons.notebook_first import execute, in_a_kernel, kernel_run
-from tests.lessons.test_lesson07 import in_a_terminal
+from tests.terminal import in_a_terminal
 
 # The same quantity, named in each language.
 SAME = {

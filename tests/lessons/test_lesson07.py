@@ -31,7 +31,7 @@ from model import manual
 from model.data import encode
 from model.params import Config, init_params
 from tests.lessons.notebook_first import execute, in_a_kernel, kernel_run, outputs
-from tests.terminal import as_in_a_terminal, until_it_waits
+from tests.terminal import as_in_a_terminal, in_a_terminal, until_it_waits
 
 ROOT = Path(__file__).resolve().parents[2]
 # The same quantity, named in each language.
@@ -138,44 +138,6 @@ def test_a_guess_is_asked_with_the_notebook_s_input(tmp_path):
     assert prompts[0].startswith(Text("common", "en")("guess_prompt", name="bias", value=0.1))
     green = [b for b in boxes if "lesson-check" in b and "#d4edda" in b]
     assert len(green) == 3 and "3/3" in green[-1] and any("lesson-trophy" in b for b in boxes)
-
-
-def in_a_terminal(argv: list[str], answers: dict[str, list[str]], timeout: float = 120):
-    """`python -m lessons argv` in a pseudo-terminal; answers[prompt] are typed in turn."""
-    leader, follower = pty.openpty()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "100"}
-    child = subprocess.Popen(
-        [sys.executable, "-m", "lessons", *argv], cwd=ROOT, env=env,
-        stdin=follower, stdout=follower, stderr=follower, close_fds=True,
-    )  # fmt: skip
-    os.close(follower)
-    seen, typed, deadline = b"", dict.fromkeys(answers, 0), time.monotonic() + timeout
-    try:
-        while time.monotonic() < deadline and child.poll() is None:
-            if select.select([leader], [], [], 0.2)[0]:
-                try:
-                    seen += os.read(leader, 65536)
-                except OSError:
-                    break
-            text = seen.decode("utf-8", "replace")
-            for prompt, replies in answers.items():
-                if text.count(prompt) > typed[prompt] and typed[prompt] < len(replies):
-                    os.write(leader, replies[typed[prompt]].encode() + b"\n")
-                    typed[prompt] += 1
-        try:
-            code = child.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            pytest.fail(f"the lesson went on after Ctrl-C; it printed:\n{seen[-3000:]}")
-        while select.select([leader], [], [], 0.2)[0]:
-            try:
-                seen += os.read(leader, 65536)
-            except OSError:
-                break
-    finally:
-        if child.poll() is None:
-            child.kill()
-        os.close(leader)
-    return code, seen.decode("utf-8", "replace").replace("\r\n", "\n"), typed
 
 
 def test_in_a_terminal_it_pauses_and_asks_the_guesses_before_their_answers(tmp_path):

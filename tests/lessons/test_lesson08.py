@@ -18,7 +18,6 @@ from pathlib import Path
 import nbformat
 import pytest
 import torch
-from jupyter_client.manager import start_new_kernel
 
 from autograd import Value, gradcheck, topological_order
 from lessons import progress
@@ -29,8 +28,8 @@ from lessons.kit.terminal import run
 from lessons.kit.writer import write_notebook
 from lessons.texts import Text
 from tests.autograd.test_player import page_script
-from tests.lessons.notebook_first import TIMEOUT, execute, kernel_run, outputs
-from tests.lessons.test_lesson07 import in_a_terminal
+from tests.lessons.notebook_first import execute, in_a_kernel, kernel_run, outputs
+from tests.terminal import in_a_terminal
 
 ROOT = Path(__file__).resolve().parents[2]
 # The same quantity, named in each language.
@@ -230,30 +229,8 @@ def test_a_broken_progress_file_is_no_progress(tmp_path, capsys):
 def test_a_guess_is_asked_with_the_notebook_s_input(tmp_path):
     """In a frontend that sends input (Jupyter, VS Code), a guess is typed under its cell."""
     notebook = nbformat.read(write_notebook(8, "en", tmp_path, quick=True), as_version=4)
-    answers = iter(["4", "1", "1e-13"])  # d(a*a)/da, a.grad after 2 calls, a failing eps
-    prompts, boxes, errors = [], [], []
-    manager, kernel = start_new_kernel(kernel_name="python3", cwd=str(tmp_path))
-
-    def on_output(message: dict) -> None:
-        if message["msg_type"] == "display_data":
-            boxes.append(message["content"]["data"].get("text/html", ""))
-        elif message["msg_type"] == "error":
-            errors.append(message["content"]["evalue"])
-
-    def on_input(message: dict) -> None:
-        prompts.append(message["content"]["prompt"])
-        kernel.input(next(answers))
-
-    try:
-        for cell in notebook.cells:
-            if cell.cell_type == "code":
-                kernel.execute_interactive(
-                    cell.source, allow_stdin=True, timeout=TIMEOUT,
-                    output_hook=on_output, stdin_hook=on_input,
-                )  # fmt: skip
-    finally:
-        kernel.stop_channels()
-        manager.shutdown_kernel(now=True)
+    answers = ["4", "1", "1e-13"]  # d(a*a)/da, a.grad after 2 calls, a failing eps
+    prompts, boxes, errors = in_a_kernel(notebook, tmp_path, answers)
     assert not errors and len(prompts) == 3  # backward_calls is not a guess: not asked
     ask = Text("common", "en")("guess_prompt", name="guess_square_grad", value=0.0)
     assert prompts[0].startswith(ask)

@@ -20,7 +20,7 @@ from lessons.texts import Text
 from model.params import Config
 from tests.autograd.test_player import page_script
 from tests.lessons.notebook_first import kernel_run, outputs
-from tests.lessons.test_lesson07 import in_a_terminal
+from tests.terminal import in_a_terminal
 
 # The same quantity, named in each language.
 SAME = {

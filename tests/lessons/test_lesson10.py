@@ -20,7 +20,7 @@ from lessons.kit.terminal import run
 from lessons.texts import Text
 from model import VOCAB, encode, init_params, manual
 from tests.lessons.notebook_first import kernel_run, outputs
-from tests.lessons.test_lesson07 import in_a_terminal
+from tests.terminal import in_a_terminal
 
 # The same quantity, named in each language.
 SAME = {

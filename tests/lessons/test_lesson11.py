@@ -15,7 +15,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from jupyter_client.manager import start_new_kernel
 
 from lessons import progress
 from lessons.__main__ import main
@@ -24,10 +23,12 @@ from lessons.kit.writer import write_notebook
 from lessons.texts import Text
 from model import load_checkpoint
 from model.params import Config
-from tests.lessons.notebook_first import TIMEOUT, kernel_run
-from tests.lessons.test_lesson07 import in_a_terminal
+from tests.lessons.notebook_first import in_a_kernel, kernel_run
+from tests.terminal import in_a_terminal
 
 ROOT = Path(__file__).resolve().parents[2]
+# Without PyTorch, the lesson says that it cannot run in the browser site either.
+NOT_IN_A_BROWSER = {"fr": "ne tourne pas dans un navigateur", "en": "does not run in a web browser"}
 QUICK_EPOCHS = 2  # the quick form trains 2 epochs at most, as its prose says
 # The same quantity, named in each language (the deterministic ones: no timings).
 SAME = {
@@ -150,37 +151,12 @@ def test_in_a_terminal_the_guess_is_asked_before_its_answer(tmp_path):
 def test_a_guess_is_asked_with_the_notebook_s_input(tmp_path):
     """In a frontend that sends input (Jupyter, VS Code), the guess is typed under its cell."""
     notebook = nbformat.read(write_notebook(11, "en", tmp_path, quick=True), as_version=4)
-    prompts, boxes, errors = [], [], []
-    manager, kernel = start_new_kernel(kernel_name="python3", cwd=str(tmp_path))
-
-    def on_output(message: dict) -> None:
-        if message["msg_type"] == "display_data":
-            boxes.append(message["content"]["data"].get("text/html", ""))
-        elif message["msg_type"] == "error":
-            errors.append(message["content"]["evalue"])
-
-    def on_input(message: dict) -> None:
-        prompts.append(message["content"]["prompt"])
-        kernel.input("0")  # the padding changes nothing
-
-    try:
-        for cell in notebook.cells:
-            if cell.cell_type == "code":
-                kernel.execute_interactive(
-                    cell.source, allow_stdin=True, timeout=TIMEOUT,
-                    output_hook=on_output, stdin_hook=on_input,
-                )  # fmt: skip
-    finally:
-        kernel.stop_channels()
-        manager.shutdown_kernel(now=True)
+    prompts, boxes, errors = in_a_kernel(notebook, tmp_path, ["0"])  # the padding changes nothing
     assert not errors and len(prompts) == 1
     asked = Text("common", "en")("guess_prompt", name="guess_padding", value=1.0)
     assert prompts[0].startswith(asked)
     green = [b for b in boxes if "lesson-check" in b and "#d4edda" in b]
     assert len(green) == 1 and "1/4" in green[0]
-
-
-NOT_IN_A_BROWSER = {"fr": "ne tourne pas dans un navigateur", "en": "does not run in a web browser"}
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

@@ -11,7 +11,6 @@ from __future__ import annotations
 import inspect
 
 import nbformat
-from jupyter_client.manager import start_new_kernel
 
 from lessons import progress
 from lessons.__main__ import main
@@ -20,8 +19,8 @@ from lessons.texts import Text
 from model import autodiff
 from model.data import count_positions, load_names
 from model.params import Config, count_params
-from tests.lessons.notebook_first import TIMEOUT, execute, kernel_run, outputs
-from tests.lessons.test_lesson07 import in_a_terminal
+from tests.lessons.notebook_first import execute, in_a_kernel, kernel_run, outputs
+from tests.terminal import in_a_terminal
 
 # The same quantity, named in each language.
 SAME = {
@@ -151,30 +150,10 @@ def test_in_a_terminal_each_guess_is_asked_before_its_answer(tmp_path):
 def test_a_guess_is_asked_with_the_notebook_s_input(tmp_path):
     """In Jupyter or VS Code, the two guesses are typed under their cells."""
     notebook = nbformat.read(write_notebook(12, "fr", tmp_path, quick=True), as_version=4)
-    code = [c.source for c in notebook.cells if c.cell_type == "code"]
-    last = next(i for i, c in enumerate(code) if c.startswith("from model.data import load_names"))
-    answers, prompts, boxes, errors = iter(["8", "8"]), [], [], []
-    manager, kernel = start_new_kernel(kernel_name="python3", cwd=str(tmp_path))
-
-    def on_output(message: dict) -> None:
-        if message["msg_type"] == "display_data":
-            boxes.append(message["content"]["data"].get("text/html", ""))
-        elif message["msg_type"] == "error":
-            errors.append(message["content"]["evalue"])
-
-    def on_input(message: dict) -> None:
-        prompts.append(message["content"]["prompt"])
-        kernel.input(next(answers))
-
-    try:
-        for source in code[: last + 1]:  # up to exercise 2's box: no timing
-            kernel.execute_interactive(
-                source, allow_stdin=True, timeout=TIMEOUT,
-                output_hook=on_output, stdin_hook=on_input,
-            )  # fmt: skip
-    finally:
-        kernel.stop_channels()
-        manager.shutdown_kernel(now=True)
+    last = next(i for i, c in enumerate(notebook.cells)
+                if c.source.startswith("from model.data import load_names"))  # fmt: skip
+    notebook.cells = notebook.cells[: last + 1]  # up to exercise 2's box: no timing
+    prompts, boxes, errors = in_a_kernel(notebook, tmp_path, ["8", "8"])
     assert not errors and len(prompts) == 2
     assert prompts[0].startswith(Text("common", "fr")("guess_prompt", name="guess_lines", value=0))
     green = [b for b in boxes if "lesson-check" in b and "#d4edda" in b]

@@ -22,7 +22,7 @@ from lessons.values.lesson13 import VALUES
 from model import Config, autodiff, count_params, load_checkpoint, manual
 from model.params import init_params
 from tests.lessons.notebook_first import in_a_kernel, kernel_run, outputs
-from tests.lessons.test_lesson07 import in_a_terminal
+from tests.terminal import in_a_terminal
 
 # The same quantity, named in each language.
 SAME = {

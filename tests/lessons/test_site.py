@@ -83,12 +83,16 @@ def errors_in(state: dict) -> list[dict]:
     return [o for out in state["outputs"] for o in out if o["output_type"] == "error"]
 
 
-def green_boxes(state: dict) -> list[str]:
-    """The HTML of each exercise box the cells showed that says the exercise is done."""
+def html_outputs(state: dict) -> list[str]:
+    """The HTML of every output the cells showed (boxes, drawings, players)."""
     shown = [o["data"]["text/html"] for out in state["outputs"] for o in out
              if "text/html" in o.get("data", {})]  # fmt: skip
-    shown = ["".join(box) if isinstance(box, list) else box for box in shown]
-    return [box for box in shown if "lesson-check" in box and "#d4edda" in box]
+    return ["".join(html) if isinstance(html, list) else html for html in shown]
+
+
+def green_boxes(state: dict) -> list[str]:
+    """The HTML of each exercise box the cells showed that says the exercise is done."""
+    return [box for box in html_outputs(state) if "lesson-check" in box and "#d4edda" in box]
 
 
 def test_french_lesson_7_runs_to_its_end_with_the_network_gone_once_loaded(site, web):
@@ -122,10 +126,7 @@ def test_french_lesson_7_runs_to_its_end_with_the_network_gone_once_loaded(site,
     )
     assert json.loads(progress)["lesson07"]["done"] == [1, 2, 3]  # kept in the browser's storage
     assert f"/{SUB_PATH}/{SHARED_VIZ_JS}" in asked  # the drawings load the site's one viz.js...
-    html_sizes = [
-        len(o["data"]["text/html"]) for out in state["outputs"] for o in out
-        if "text/html" in o.get("data", {})
-    ]  # fmt: skip
+    html_sizes = [len(html) for html in html_outputs(state)]
     assert html_sizes and max(html_sizes) < VIZ_JS_BYTES  # ...and carry no copy of their own
     urls = local_only(browser)
     assert any(url.endswith("/pyodide.asm.wasm") for url in urls)  # Python's worker was watched
